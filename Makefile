@@ -1,0 +1,51 @@
+# The one entry point: `make run` serves the portal, `make test` runs every test.
+# Both create .venv with Python 3.12 or newer (Django 6 needs it) and install the project into it.
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# Pytest arguments for `make test`; `make test-fast` skips the browser suite.
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast serve lint format clean
+
+# pyenv reads .python-version (3.13); without pyenv, the first new-enough interpreter wins.
+PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then command -v $$p; break; fi; done)
+
+$(PY):
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "error: this project needs Python 3.12 or newer (Django 6.1 requires it)."; \
+		echo "       Tried python3.13, python3.12 and python3. Install one, e.g. 'pyenv install 3.13'."; \
+		exit 1; fi
+	$(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(PY) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_guides
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

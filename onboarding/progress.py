@@ -1,0 +1,243 @@
+"""Services that change a journey's progress, and selectors that read it.
+
+Views call these and nothing else touches Journey or StepProgress rows. A visitor's journey is
+keyed by a random visitor key kept in their session (not the session key itself, which Django
+rotates at login, when the journey is claimed by the account).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from onboarding.conditions import applies
+from onboarding.content import GuideStructure, StepInfo, guide_structure
+from onboarding.models import Guide, Journey, StepProgress
+
+VISITOR_KEY = "visitor_key"
+Status = StepProgress.Status
+FINISHED = {Status.DONE, Status.SKIPPED}
+
+
+# --- Selectors ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who a journey belongs to: an account, or a visitor's browser session."""
+
+    user_id: int | None
+    visitor_key: str | None
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Owner:
+        if request.user.is_authenticated:
+            return cls(user_id=request.user.pk, visitor_key=None)
+        return cls(user_id=None, visitor_key=request.session.get(VISITOR_KEY))
+
+    def journeys(self):
+        """A queryset of this owner's journeys (empty for a visitor with no key yet)."""
+        if self.user_id is not None:
+            return Journey.objects.filter(user_id=self.user_id)
+        if self.visitor_key:
+            return Journey.objects.filter(session_key=self.visitor_key)
+        return Journey.objects.none()
+
+
+@dataclass(frozen=True, slots=True)
+class StepState:
+    step: StepInfo
+    number: int | None  # position among the steps that apply, from 1; None when not needed
+    status: str
+    applies: bool
+    reachable: bool
+    completed_at: Any
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def status_label(self) -> str:
+        if not self.applies:
+            return "Not needed"
+        return Status(self.status).label
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where one journey stands in one guide: every step's state, for the sidebar and pages."""
+
+    guide: GuideStructure
+    journey: Journey | None
+    states: tuple[StepState, ...]
+    answers_by_step: dict[int, dict[str, Any]]
+
+    @property
+    def applicable(self) -> tuple[StepState, ...]:
+        return tuple(state for state in self.states if state.applies)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for state in self.applicable if state.finished)
+
+    @property
+    def total(self) -> int:
+        return len(self.applicable)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / self.total) if self.total else 0
+
+    @property
+    def first_unfinished(self) -> StepState | None:
+        return next((state for state in self.applicable if not state.finished), None)
+
+    @property
+    def complete(self) -> bool:
+        return self.first_unfinished is None
+
+    @property
+    def started(self) -> bool:
+        return self.journey is not None and bool(self.answers_by_step)
+
+    def state(self, slug: str) -> StepState | None:
+        return next((state for state in self.states if state.step.slug == slug), None)
+
+
+def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey | None]:
+    """The published guide and this owner's journey through it (None before the first save).
+
+    One query when the journey exists (the guide comes joined), two when it does not.
+    """
+    journey = (
+        owner.journeys()
+        .select_related("guide")
+        .filter(guide__slug=guide_slug, guide__published=True)
+        .first()
+    )
+    if journey is not None:
+        return journey.guide, journey
+    guide = Guide.objects.filter(slug=guide_slug, published=True).first()
+    if guide is None:
+        raise Http404("No such guide.")
+    return guide, None
+
+
+def progress_of(*, guide: Guide, journey: Journey | None) -> Progress:
+    """Every step's state for this journey (one query for the progress rows, none cached)."""
+    structure = guide_structure(guide_id=guide.pk, version=guide.content_version)
+    rows = {row.step_id: row for row in journey.progress.all()} if journey else {}
+    steering = journey.answers if journey else {}
+    states: list[StepState] = []
+    reachable = True
+    number = 0
+    for step in structure.steps:
+        row = rows.get(step.id)
+        step_applies = applies(step.condition, steering)
+        status = row.status if row else Status.NOT_STARTED
+        if step_applies:
+            number += 1
+        states.append(
+            StepState(
+                step=step,
+                number=number if step_applies else None,
+                status=status,
+                applies=step_applies,
+                reachable=step_applies and reachable,
+                completed_at=row.completed_at if row else None,
+            )
+        )
+        # Steps after the first unfinished one cannot be reached yet.
+        if step_applies and status not in FINISHED:
+            reachable = False
+    answers = {step_id: row.answers for step_id, row in rows.items()}
+    return Progress(guide=structure, journey=journey, states=tuple(states), answers_by_step=answers)
+
+
+# --- Services ----------------------------------------------------------------------------------
+
+
+def ensure_journey(*, request: HttpRequest, guide: Guide) -> Journey:
+    """This person's journey through the guide, created at their first save."""
+    owner = Owner.of(request)
+    if owner.user_id is None and not owner.visitor_key:
+        request.session[VISITOR_KEY] = secrets.token_urlsafe(24)
+        owner = Owner.of(request)
+    lookup = (
+        {"user_id": owner.user_id}
+        if owner.user_id is not None
+        else {"session_key": owner.visitor_key}
+    )
+    try:
+        with transaction.atomic():
+            journey, _ = Journey.objects.get_or_create(guide=guide, **lookup)
+    except IntegrityError:
+        # Another request (a second tab) created it between our read and our insert.
+        journey = Journey.objects.get(guide=guide, **lookup)
+    return journey
+
+
+@transaction.atomic
+def record_step(
+    *,
+    journey: Journey,
+    step: StepInfo,
+    next_step: StepInfo | None,
+    answers: dict[str, Any],
+    steering: dict[str, Any],
+) -> StepProgress:
+    """Save a step as done with its answers, and mark the next step as reached."""
+    now = timezone.now()
+    progress, created = StepProgress.objects.get_or_create(
+        journey=journey,
+        step_id=step.id,
+        defaults={
+            "status": Status.DONE,
+            "answers": answers,
+            "reached_at": now,
+            "completed_at": now,
+        },
+    )
+    if not created:
+        progress.status = Status.DONE
+        progress.answers = answers
+        progress.completed_at = now
+        progress.save(update_fields=["status", "answers", "completed_at", "updated_at"])
+    if next_step is not None:
+        StepProgress.objects.get_or_create(
+            journey=journey, step_id=next_step.id, defaults={"reached_at": now}
+        )
+    changed = {key: value for key, value in steering.items() if journey.answers.get(key) != value}
+    journey.answers = {**journey.answers, **changed}
+    # Saving touches updated_at, which the admin's "last activity" reads.
+    journey.save(update_fields=["answers", "updated_at"])
+    return progress
+
+
+def mark_stuck(*, journey: Journey, step: StepInfo) -> None:
+    """Record that the person is stuck on a step (it keeps any answers it had)."""
+    updated = StepProgress.objects.filter(journey=journey, step_id=step.id).update(
+        status=Status.STUCK, completed_at=None, updated_at=timezone.now()
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                StepProgress.objects.create(journey=journey, step_id=step.id, status=Status.STUCK)
+        except IntegrityError:
+            StepProgress.objects.filter(journey=journey, step_id=step.id).update(
+                status=Status.STUCK, completed_at=None
+            )
+    Journey.objects.filter(pk=journey.pk).update(updated_at=timezone.now())
+
+
+def complete_journey(*, journey: Journey) -> None:
+    """Stamp the journey as complete the first time every applicable step is finished."""
+    if journey.completed_at is None:
+        journey.completed_at = timezone.now()
+        journey.save(update_fields=["completed_at", "updated_at"])
