@@ -33,9 +33,11 @@ run: install
 	$(PY) manage.py seed_guides
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+test-fast: export SECRET_KEY ?= insecure-key-for-tests-only
 test-fast: install
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 

@@ -105,7 +105,7 @@ def guide_structure(*, guide_id: int, version: str) -> GuideStructure:
 
 
 def _load_structure(guide_id: int) -> GuideStructure:
-    from onboarding.models import ChecklistItem, Guide, GlossaryTerm, Source, Step
+    from onboarding.models import ChecklistItem, GlossaryTerm, Guide, Source, Step
 
     guide = Guide.objects.prefetch_related(
         Prefetch(

@@ -14,7 +14,6 @@ from onboarding.conditions import condition_choices
 from onboarding.content import render_markdown
 from onboarding.step_forms import form_kind_choices
 
-
 RESERVED_STEP_SLUGS = ["done", "progress"]
 
 
@@ -46,13 +45,13 @@ class Guide(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("guide", kwargs={"guide": self.slug})
-
     def save(self, *args, **kwargs) -> None:
         self.tips_html = render_markdown(self.tips)
         self.content_version = new_content_version()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("guide", kwargs={"guide": self.slug})
 
 
 class Step(models.Model):
@@ -104,13 +103,13 @@ class Step(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("step", kwargs={"guide": self.guide.slug, "step": self.slug})
-
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_markdown(self.body)
         self.troubleshooting_html = render_markdown(self.troubleshooting)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("step", kwargs={"guide": self.guide.slug, "step": self.slug})
 
 
 class ChecklistItem(models.Model):
@@ -175,7 +174,8 @@ class Journey(models.Model):
         on_delete=models.CASCADE,
         related_name="journeys",
     )
-    session_key = models.CharField(max_length=40, null=True, blank=True)
+    # NULL, not "", for "no visitor key": the per-visitor unique constraint skips NULLs.
+    session_key = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     answers = models.JSONField(
         default=dict, blank=True, help_text="Answers that steer which steps apply."
     )

@@ -1,0 +1,80 @@
+"""Builders for test data: guides of any size, and the answers each form kind accepts."""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from onboarding.management.commands.seed_guides import GUIDES_DIR, seed_guide
+from onboarding.models import ChecklistItem, Guide, Step
+
+
+def alipay_data() -> dict[str, Any]:
+    with Path(GUIDES_DIR / "alipay.toml").open("rb") as file:
+        return tomllib.load(file)
+
+
+def seed_alipay() -> Guide:
+    seed_guide(alipay_data())
+    return Guide.objects.get(slug="alipay")
+
+
+def make_guide(*, steps: int, slug: str = "big") -> Guide:
+    """A published guide of `steps` steps, cycling through the form kinds."""
+    guide = Guide.objects.create(slug=slug, title=f"Guide {slug}", summary="A test guide.", published=True)
+    kinds = ["read", "checklist", "situation", "contact", "identity", "security", "card"]
+    for number in range(steps):
+        step = Step.objects.create(
+            guide=guide,
+            order=number,
+            slug=f"step-{number}",
+            title=f"Step {number}",
+            summary="Do a thing.",
+            body=f"Do **thing {number}**.",
+            form_kind=kinds[number % len(kinds)],
+            troubleshooting="Try again.",
+        )
+        if step.form_kind == "checklist":
+            ChecklistItem.objects.create(step=step, order=1, text="A passport", required=True)
+    guide.refresh_from_db()
+    return guide
+
+
+def management(step_slug: str, guide_slug: str = "alipay") -> dict[str, str]:
+    return {f"guide_{guide_slug}-current_step": step_slug}
+
+
+def valid_fields(step: Step, *, location: str = "outside") -> dict[str, Any]:
+    """POST fields that make a step of this kind valid."""
+    p = step.slug
+    kind = step.form_kind
+    if kind == "read":
+        return {f"{p}-confirmed": "on"}
+    if kind == "checklist":
+        return {f"{p}-item_{item.id}": "on" for item in step.checklist_items.all()}
+    if kind == "situation":
+        return {f"{p}-location": location}
+    if kind == "contact":
+        return {f"{p}-mobile_0": "GB", f"{p}-mobile_1": "07400 123456", f"{p}-email": "ana@example.com"}
+    if kind == "identity":
+        expiry = timezone.localdate() + datetime.timedelta(days=3 * 365)
+        return {
+            f"{p}-document_type": "passport",
+            f"{p}-issuing_country": "GB",
+            f"{p}-expiry_date": expiry.isoformat(),
+        }
+    if kind == "security":
+        return {f"{p}-methods": ["pin", "face"]}
+    if kind == "card":
+        return {f"{p}-network": "visa"}
+    raise AssertionError(f"no valid fields for {kind}")
+
+
+def post_step(client, step: Step, fields: dict[str, Any] | None = None, **headers: Any):
+    """POST a step of its guide with valid (or the given) fields and the management form."""
+    data = {**management(step.slug, step.guide.slug), **(valid_fields(step) if fields is None else fields)}
+    return client.post(step.get_absolute_url(), data, headers=headers)
