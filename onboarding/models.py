@@ -238,3 +238,23 @@ class StepProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step_id}: {self.status}"
+
+
+class ShareLink(models.Model):
+    """A read-only link to a journey's progress; only a hash of its token is stored."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, help_text="SHA-256 of the token, hex."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "share link"
+        verbose_name_plural = "share links"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Share link {self.pk} of journey {self.journey_id}"
