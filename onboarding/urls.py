@@ -1,9 +1,9 @@
-"""The URL map, top to bottom: site pages, the guide wizard, then admin and health."""
+"""The URL map, top to bottom: site pages, the guide wizard, accounts, then admin and health."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from onboarding import views
 from onboarding.wizard import GuideWizard
@@ -15,6 +15,7 @@ urlpatterns = [
     path("guides/<slug:guide>/", views.task_list, name="guide"),
     path("guides/<slug:guide>/progress/", views.sidebar, name="sidebar"),
     path("guides/<slug:guide>/<slug:step>/", guide_wizard, name="step"),
+    path("", include("onboarding.accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

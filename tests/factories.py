@@ -78,3 +78,18 @@ def post_step(client, step: Step, fields: dict[str, Any] | None = None, **header
     """POST a step of its guide with valid (or the given) fields and the management form."""
     data = {**management(step.slug, step.guide.slug), **(valid_fields(step) if fields is None else fields)}
     return client.post(step.get_absolute_url(), data, headers=headers)
+
+
+PASSWORD = "a-long-enough-passphrase-42"
+
+
+def make_user(email: str = "ana@example.com", password: str = PASSWORD):
+    """An account that logs in with this email and password."""
+    from onboarding.accounts.models import User
+
+    return User.objects.create_user(email=email, password=password)
+
+
+def log_in(client, email: str = "ana@example.com", password: str = PASSWORD, **extra: Any):
+    """POST the login form, as a person would."""
+    return client.post("/accounts/login/", {"username": email, "password": password, **extra})
