@@ -90,6 +90,9 @@ def make_user(email: str = "ana@example.com", password: str = PASSWORD):
     return User.objects.create_user(email=email, password=password)
 
 
-def log_in(client, email: str = "ana@example.com", password: str = PASSWORD, **extra: Any):
-    """POST the login form, as a person would."""
-    return client.post("/accounts/login/", {"username": email, "password": password, **extra})
+def log_in(
+    client, email: str = "ana@example.com", password: str = PASSWORD, next: str = "", **meta: Any
+):
+    """POST the login form, as a person would (meta: request headers such as REMOTE_ADDR)."""
+    data = {"username": email, "password": password, **({"next": next} if next else {})}
+    return client.post("/accounts/login/", data, **meta)
