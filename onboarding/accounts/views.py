@@ -94,10 +94,13 @@ class LoginView(SameSiteNextMixin, auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        lockout = lockout_for(request=request, email=request.POST.get("username"))
+        email = request.POST.get("username", "")
+        lockout = lockout_for(request=request, email=email)
         if lockout is None:
             return super().post(request, *args, **kwargs)
-        context = self.get_context_data(form=self.get_form(), lockout=lockout)
+        # Unbound: validating the form would try the password, which is not to be tried now.
+        form = self.get_form_class()(request, initial={"username": email})
+        context = self.get_context_data(form=form, lockout=lockout)
         response = self.render_to_response(context, status=429)
         response["Retry-After"] = str(lockout.retry_after)
         return response

@@ -33,6 +33,9 @@ def test_an_account_is_locked_after_too_many_failures(client, user, monkeypatch)
     assert "Try again in 15 minutes" in response.text
     assert response["Retry-After"] == str(WINDOW_SECONDS)
     assert "_auth_user_id" not in client.session
+    # The password is not even tried: no "not right" message, and no failure counted.
+    assert "is not right" not in response.text
+    assert 'value="ana@example.com"' in response.text
 
 
 def test_one_failure_less_than_the_limit_still_lets_the_owner_in(client, user):
