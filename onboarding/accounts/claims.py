@@ -25,14 +25,15 @@ def claim_journeys(*, user: Any, visitor_key: str | None) -> int:
     """Move the visitor's journeys to the account, merging into its own; how many were claimed."""
     if not visitor_key:
         return 0
-    for attempt in range(1, CLAIM_ATTEMPTS + 1):
+    attempts_left = CLAIM_ATTEMPTS
+    while True:
         try:
             with transaction.atomic():
                 return _claim(user=user, visitor_key=visitor_key)
         except IntegrityError:
-            if attempt == CLAIM_ATTEMPTS:
+            attempts_left -= 1
+            if not attempts_left:
                 raise
-    raise AssertionError("unreachable")
 
 
 def _claim(*, user: Any, visitor_key: str) -> int:

@@ -236,13 +236,17 @@ def run_together(*actions):
 RACE_ROUNDS = 5
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_claims_leave_one_journey():
+@pytest.fixture
+def racing_database(transactional_db):
+    """A database that threads write to at once: committed for real, not in a test transaction."""
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip(
             "SQLite's shared in-memory test database locks whole tables across threads; "
-            "run with DATABASE_URL=postgres://... (make test-postgres) to race the claims"
+            "run with DATABASE_URL=postgres://... (make test-postgres) to race them"
         )
+
+
+def test_concurrent_claims_leave_one_journey(racing_database):
     alipay = seed_alipay()
     steps = {step.slug: step for step in alipay.steps.all()}
     for round_ in range(RACE_ROUNDS):
@@ -267,13 +271,7 @@ def test_concurrent_claims_leave_one_journey():
     assert not Journey.objects.filter(user__isnull=True).exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_logins_from_two_tabs_leave_one_journey():
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip(
-            "SQLite's shared in-memory test database locks whole tables across threads; "
-            "run with DATABASE_URL=postgres://... (make test-postgres) to race the logins"
-        )
+def test_concurrent_logins_from_two_tabs_leave_one_journey(racing_database):
     alipay = seed_alipay()
     user = make_user()
     progress(
