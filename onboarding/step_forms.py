@@ -141,7 +141,7 @@ class ChecklistForm(StepForm):
         super().__init__(*args, step=step, **kwargs)
         for name, item in self.checklist_fields.items():
             self.fields[name] = forms.BooleanField(
-                label=item.text if item.required else f"{item.text} (if it applies to you)",
+                label=item.text if item.required else f"{item.text} (optional)",
                 required=item.required,
                 error_messages={"required": f"Tick “{item.text}” when you have it."},
             )
