@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -109,6 +110,13 @@ class Progress:
     def state(self, slug: str) -> StepState | None:
         return next((state for state in self.states if state.step.slug == slug), None)
 
+    @property
+    def cache_key(self) -> str:
+        """Names this exact progress: it changes with the guide's content and the journey."""
+        if self.journey is None:
+            return f"{self.guide.id}:{self.guide.version}:new"
+        return f"{self.guide.id}:{self.guide.version}:{self.journey.pk}:{self.journey.updated_at.isoformat()}"
+
 
 def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey | None]:
     """The published guide and this owner's journey through it (None before the first save).
@@ -132,7 +140,7 @@ def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey 
 def progress_of(*, guide: Guide, journey: Journey | None) -> Progress:
     """Every step's state for this journey (one query for the progress rows, none cached)."""
     structure = guide_structure(guide_id=guide.pk, version=guide.content_version)
-    rows = {row.step_id: row for row in journey.progress.all()} if journey else {}
+    rows = _progress_rows(journey) if journey else {}
     steering = journey.answers if journey else {}
     states: list[StepState] = []
     reachable = True
@@ -158,6 +166,30 @@ def progress_of(*, guide: Guide, journey: Journey | None) -> Progress:
             reachable = False
     answers = {step_id: row.answers for step_id, row in rows.items()}
     return Progress(guide=structure, journey=journey, states=tuple(states), answers_by_step=answers)
+
+
+@dataclass(frozen=True, slots=True)
+class RowSnapshot:
+    status: str
+    answers: dict[str, Any]
+    completed_at: Any
+
+
+def _progress_rows(journey: Journey) -> dict[int, RowSnapshot]:
+    """The journey's progress rows by step id, cached until the journey next changes.
+
+    Every progress write also saves the journey (record_step, mark_stuck), renewing updated_at,
+    which this request read from the database: the key can never name stale rows.
+    """
+    key = f"journey-progress:{journey.pk}:{journey.updated_at.isoformat()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = {
+            row.step_id: RowSnapshot(row.status, row.answers, row.completed_at)
+            for row in journey.progress.all()
+        }
+        cache.set(key, rows, timeout=3600)
+    return rows
 
 
 # --- Services ----------------------------------------------------------------------------------
@@ -194,46 +226,36 @@ def record_step(
 ) -> StepProgress:
     """Save a step as done with its answers, and mark the next step as reached."""
     now = timezone.now()
-    progress, created = StepProgress.objects.get_or_create(
+    progress, _ = StepProgress.objects.update_or_create(
         journey=journey,
         step_id=step.id,
-        defaults={
+        defaults={"status": Status.DONE, "answers": answers, "completed_at": now},
+        create_defaults={
             "status": Status.DONE,
             "answers": answers,
-            "reached_at": now,
             "completed_at": now,
+            "reached_at": now,
         },
     )
-    if not created:
-        progress.status = Status.DONE
-        progress.answers = answers
-        progress.completed_at = now
-        progress.save(update_fields=["status", "answers", "completed_at", "updated_at"])
     if next_step is not None:
         StepProgress.objects.get_or_create(
             journey=journey, step_id=next_step.id, defaults={"reached_at": now}
         )
-    changed = {key: value for key, value in steering.items() if journey.answers.get(key) != value}
-    journey.answers = {**journey.answers, **changed}
-    # Saving touches updated_at, which the admin's "last activity" reads.
+    journey.answers = {**journey.answers, **steering}
+    # Saving renews updated_at, which keys the cached progress (and is the admin's last activity).
     journey.save(update_fields=["answers", "updated_at"])
     return progress
 
 
+@transaction.atomic
 def mark_stuck(*, journey: Journey, step: StepInfo) -> None:
     """Record that the person is stuck on a step (it keeps any answers it had)."""
-    updated = StepProgress.objects.filter(journey=journey, step_id=step.id).update(
-        status=Status.STUCK, completed_at=None, updated_at=timezone.now()
+    StepProgress.objects.update_or_create(
+        journey=journey,
+        step_id=step.id,
+        defaults={"status": Status.STUCK, "completed_at": None},
     )
-    if not updated:
-        try:
-            with transaction.atomic():
-                StepProgress.objects.create(journey=journey, step_id=step.id, status=Status.STUCK)
-        except IntegrityError:
-            StepProgress.objects.filter(journey=journey, step_id=step.id).update(
-                status=Status.STUCK, completed_at=None
-            )
-    Journey.objects.filter(pk=journey.pk).update(updated_at=timezone.now())
+    journey.save(update_fields=["updated_at"])
 
 
 def complete_journey(*, journey: Journey) -> None:

@@ -21,6 +21,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 
 from onboarding.conditions import applies
 from onboarding.content import StepInfo
+from onboarding.page_cache import cached_page
 from onboarding.progress import (
     Owner,
     Progress,
@@ -91,7 +92,7 @@ class GuideWizard(NamedUrlSessionWizardView):
         if not state.reachable:
             return redirect(self._first_unfinished_url())
         self.storage.current_step = slug
-        return self.render(self.get_form())
+        return self.render()
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         """Refuse tampered posts with a 400, record "I'm stuck", else let formtools validate."""
@@ -201,6 +202,7 @@ class GuideWizard(NamedUrlSessionWizardView):
             state=state,
             step=state.step,
             previous_url=self._previous_url(),
+            has_draft=bool(self.storage.draft(self.steps.current)),
         )
         return context
 
@@ -210,6 +212,28 @@ class GuideWizard(NamedUrlSessionWizardView):
             return self.get_step_url(previous)
         return reverse("guide", kwargs={"guide": self.guide.slug})
 
+    def _page_is_shareable(self) -> bool:
+        """Only a plain GET of a step is cached: no errors, no draft, no message to show."""
+        return (
+            self.request.method == "GET"
+            and not self.storage.draft(self.steps.current)
+            and not len(messages.get_messages(self.request))
+        )
+
+    def _page_key(self) -> str:
+        variant = "partial" if self.get_template_names()[0].endswith("#step-response") else "full"
+        user = self.request.user.pk if self.request.user.is_authenticated else "visitor"
+        return ":".join(
+            [
+                "step",
+                self.progress.cache_key,
+                self.steps.current,
+                variant,
+                str(user),
+                self.request.get_host(),
+            ]
+        )
+
     def get_template_names(self) -> list[str]:
         """htmx navigation gets the step's content partial alone; a full load gets the page."""
         if self.request.htmx and not self.request.htmx.history_restore_request:
@@ -217,7 +241,17 @@ class GuideWizard(NamedUrlSessionWizardView):
         return [self.template_name]
 
     def render(self, form: StepForm | None = None, **kwargs: Any) -> HttpResponse:
-        response = super().render(form, **kwargs)
+        """Render the step; a page with nothing request-specific comes from the page cache."""
+        if form is None and self._page_is_shareable():
+            response = cached_page(
+                self.request,
+                key=self._page_key(),
+                render=lambda placeholders: super(GuideWizard, self).render(
+                    self.get_form(), **placeholders, **kwargs
+                ),
+            )
+        else:
+            response = super().render(form or self.get_form(), **kwargs)
         if self.request.htmx and not self.request.htmx.history_restore_request:
             # The sidebar listens for this and fetches its partial for the new step.
             response["HX-Trigger-After-Swap"] = "progress-changed"

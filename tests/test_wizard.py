@@ -59,9 +59,13 @@ def test_vpn_step_is_shown_to_people_outside_mainland_china(client, steps):
 
 def test_vpn_step_is_left_out_inside_mainland_china(client, steps):
     walk(client, steps, ["about-alipay", "prepare"])
-    response = post_step(client, steps["where-you-are"], valid_fields(steps["where-you-are"], location="inside"))
+    response = post_step(
+        client, steps["where-you-are"], valid_fields(steps["where-you-are"], location="inside")
+    )
     assert response["Location"] == "/guides/alipay/handle-language/"
-    assert client.get("/guides/alipay/connect-vpn/")["Location"] == "/guides/alipay/handle-language/"
+    assert (
+        client.get("/guides/alipay/connect-vpn/")["Location"] == "/guides/alipay/handle-language/"
+    )
     sidebar = client.get("/guides/alipay/progress/").text
     assert "Not needed" in sidebar
 
@@ -236,7 +240,10 @@ def test_sidebar_partial_marks_the_step_htmx_is_on(client, steps):
     post_step(client, steps["about-alipay"])
     response = client.get(
         "/guides/alipay/progress/",
-        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/guides/alipay/prepare/"},
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/guides/alipay/prepare/",
+        },
     )
     assert "<html" not in response.text
     assert response.text.count('aria-current="step"') == 1
@@ -263,7 +270,11 @@ def test_query_count_does_not_grow_with_steps(client, django_assert_max_num_quer
         guide = make_guide(steps=size, slug=f"g{size}")
         first = guide.steps.first()
         post_step(client, first)
-        url = f"/guides/{guide.slug}/step-1/" if url_name == "step" else f"/guides/{guide.slug}/progress/"
+        url = (
+            f"/guides/{guide.slug}/step-1/"
+            if url_name == "step"
+            else f"/guides/{guide.slug}/progress/"
+        )
         client.get(url)  # warm the structure cache, as any earlier visitor would
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
