@@ -300,7 +300,8 @@ def main() -> None:
         f"{database}, {'wrk' if use_wrk else 'python load generator'}, "
         f"{args.rounds} rounds x {args.seconds:g} s per page (median round shown)"
     )
-    header = f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}"
+    columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "ratio")
+    header = f"{'page':<16}" + "".join(f" {column:>8}" for column in columns)
     print(header)
     print("-" * len(header))
     baseline = statistics.median(r.rps for r in results["healthz"])
@@ -310,9 +311,8 @@ def main() -> None:
         p95 = statistics.median(r.p95 for r in runs)
         p99 = statistics.median(r.p99 for r in runs)
         errors = sum(r.errors for r in runs)
-        print(
-            f"{name:<16} {rps:>8.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {errors:>7} {rps / baseline:>6.2f}"
-        )
+        row = f"{rps:>8.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {errors:>8} {rps / baseline:>8.2f}"
+        print(f"{name:<16} {row}")
 
 
 if __name__ == "__main__":

@@ -113,9 +113,10 @@ class Progress:
     @property
     def cache_key(self) -> str:
         """Names this exact progress: it changes with the guide's content and the journey."""
+        guide = f"{self.guide.id}:{self.guide.version}"
         if self.journey is None:
-            return f"{self.guide.id}:{self.guide.version}:new"
-        return f"{self.guide.id}:{self.guide.version}:{self.journey.pk}:{self.journey.updated_at.isoformat()}"
+            return f"{guide}:new"
+        return f"{guide}:{self.journey.pk}:{self.journey.updated_at.isoformat()}"
 
 
 def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey | None]:
