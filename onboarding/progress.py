@@ -8,6 +8,7 @@ rotates at login, when the journey is claimed by the account).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,13 +72,26 @@ class StepState:
 
 
 @dataclass(frozen=True, slots=True)
+class RowSnapshot:
+    """What a page needs of one StepProgress row; small and safe to cache."""
+
+    status: str
+    answers: dict[str, Any]
+    completed_at: Any
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """Where one journey stands in one guide: every step's state, for the sidebar and pages."""
 
     guide: GuideStructure
     journey: Journey | None
     states: tuple[StepState, ...]
-    answers_by_step: dict[int, dict[str, Any]]
+    rows: Mapping[int, RowSnapshot]
+
+    @property
+    def answers_by_step(self) -> dict[int, dict[str, Any]]:
+        return {step_id: row.answers for step_id, row in self.rows.items()}
 
     @property
     def applicable(self) -> tuple[StepState, ...]:
@@ -138,10 +152,13 @@ def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey 
     return guide, None
 
 
-def progress_of(*, guide: Guide, journey: Journey | None) -> Progress:
-    """Every step's state for this journey (one query for the progress rows, none cached)."""
+def progress_of(
+    *, guide: Guide, journey: Journey | None, rows: Mapping[int, RowSnapshot] | None = None
+) -> Progress:
+    """Every step's state for this journey, from the given rows or the journey's saved ones."""
     structure = guide_structure(guide_id=guide.pk, version=guide.content_version)
-    rows = _progress_rows(journey) if journey else {}
+    if rows is None:
+        rows = _progress_rows(journey) if journey else {}
     steering = journey.answers if journey else {}
     states: list[StepState] = []
     reachable = True
@@ -165,15 +182,7 @@ def progress_of(*, guide: Guide, journey: Journey | None) -> Progress:
         # Steps after the first unfinished one cannot be reached yet.
         if step_applies and status not in FINISHED:
             reachable = False
-    answers = {step_id: row.answers for step_id, row in rows.items()}
-    return Progress(guide=structure, journey=journey, states=tuple(states), answers_by_step=answers)
-
-
-@dataclass(frozen=True, slots=True)
-class RowSnapshot:
-    status: str
-    answers: dict[str, Any]
-    completed_at: Any
+    return Progress(guide=structure, journey=journey, states=tuple(states), rows=rows)
 
 
 def _progress_rows(journey: Journey) -> dict[int, RowSnapshot]:
@@ -224,39 +233,46 @@ def record_step(
     next_step: StepInfo | None,
     answers: dict[str, Any],
     steering: dict[str, Any],
-) -> StepProgress:
-    """Save a step as done with its answers, and mark the next step as reached."""
+) -> RowSnapshot:
+    """Save a step as done with its answers, and mark the next step as reached.
+
+    Upserts, so a double-submitted or retried POST, or two tabs at once, leave one row a step.
+    """
     now = timezone.now()
-    progress, _ = StepProgress.objects.update_or_create(
+    done = StepProgress(
         journey=journey,
         step_id=step.id,
-        defaults={"status": Status.DONE, "answers": answers, "completed_at": now},
-        create_defaults={
-            "status": Status.DONE,
-            "answers": answers,
-            "completed_at": now,
-            "reached_at": now,
-        },
+        status=Status.DONE,
+        answers=answers,
+        reached_at=now,
+        completed_at=now,
     )
+    _upsert(done, update_fields=["status", "answers", "completed_at", "updated_at"])
     if next_step is not None:
-        StepProgress.objects.get_or_create(
-            journey=journey, step_id=next_step.id, defaults={"reached_at": now}
-        )
+        reached = StepProgress(journey=journey, step_id=next_step.id, reached_at=now)
+        StepProgress.objects.bulk_create([reached], ignore_conflicts=True)
     journey.answers = {**journey.answers, **steering}
     # Saving renews updated_at, which keys the cached progress (and is the admin's last activity).
     journey.save(update_fields=["answers", "updated_at"])
-    return progress
+    return RowSnapshot(status=done.status, answers=answers, completed_at=now)
 
 
 @transaction.atomic
 def mark_stuck(*, journey: Journey, step: StepInfo) -> None:
     """Record that the person is stuck on a step (it keeps any answers it had)."""
-    StepProgress.objects.update_or_create(
-        journey=journey,
-        step_id=step.id,
-        defaults={"status": Status.STUCK, "completed_at": None},
-    )
+    stuck = StepProgress(journey=journey, step_id=step.id, status=Status.STUCK, completed_at=None)
+    _upsert(stuck, update_fields=["status", "completed_at", "updated_at"])
     journey.save(update_fields=["updated_at"])
+
+
+def _upsert(progress: StepProgress, *, update_fields: list[str]) -> None:
+    """Insert the row, or update these fields of the row already there for its step."""
+    StepProgress.objects.bulk_create(
+        [progress],
+        update_conflicts=True,
+        unique_fields=["journey", "step"],
+        update_fields=update_fields,
+    )
 
 
 def complete_journey(*, journey: Journey) -> None:

@@ -7,6 +7,7 @@ Only formtools hooks are overridden; the work is done by progress.py. The databa
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from onboarding.page_cache import cached_page
 from onboarding.progress import (
     Owner,
     Progress,
+    RowSnapshot,
     complete_journey,
     ensure_journey,
     guide_and_journey,
@@ -57,8 +59,8 @@ class GuideWizard(NamedUrlSessionWizardView):
         )
         self._load_progress()
 
-    def _load_progress(self) -> None:
-        self.progress: Progress = progress_of(guide=self.guide, journey=self.journey)
+    def _load_progress(self, rows: Mapping[int, RowSnapshot] | None = None) -> None:
+        self.progress: Progress = progress_of(guide=self.guide, journey=self.journey, rows=rows)
         self.form_list = OrderedDict(
             (state.step.slug, form_class_for(state.step.form_kind))
             for state in self.progress.states
@@ -142,18 +144,19 @@ class GuideWizard(NamedUrlSessionWizardView):
 
     def process_step(self, form: StepForm) -> dict[str, Any]:
         """Runs on every valid POST: save the step to the database at once."""
-        slug = self.steps.current
-        self.journey = ensure_journey(request=self.request, guide=self.guide)
-        record_step(
+        step = self._step_info()
+        self.journey = self.journey or ensure_journey(request=self.request, guide=self.guide)
+        saved = record_step(
             journey=self.journey,
-            step=self._step_info(slug),
-            next_step=self._next_step_after(slug, form),
+            step=step,
+            next_step=self._next_step_after(step.slug, form),
             answers=form.to_answers(),
             steering=form.steering_answers(),
         )
         for warning in form.warnings():
             messages.warning(self.request, warning)
-        self._load_progress()
+        # What is saved is known: work out where to go next without reading it back.
+        self._load_progress(rows={**self.progress.rows, step.id: saved})
         return {}
 
     def _next_step_after(self, slug: str, form: StepForm) -> StepInfo | None:
