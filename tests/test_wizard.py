@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from onboarding.models import Journey, StepProgress
-from tests.factories import make_guide, management, post_step, valid_fields
+from tests.factories import management, post_step, valid_fields
 
 pytestmark = pytest.mark.django_db
 
