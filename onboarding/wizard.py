@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
@@ -181,6 +182,9 @@ class GuideWizard(NamedUrlSessionWizardView):
     def done(self, form_list: list[str], **kwargs: Any) -> HttpResponse:
         """Mark the journey complete and show the check-your-answers page."""
         complete_journey(journey=self.journey)
+        if self.request.htmx:
+            # htmx swaps step content; the finish page is a page of its own, so load it whole.
+            return HttpResponseClientRedirect(self.get_step_url(DONE))
         rows = [
             (
                 state,
