@@ -25,7 +25,7 @@ def fill_step(page: Page) -> str:
     elif kind == "identity":
         form.locator("input[value=passport]").check()
         form.locator("select[name$='-issuing_country']").select_option("GB")
-        expiry = datetime.date.today() + datetime.timedelta(days=3 * 365)
+        expiry = datetime.datetime.now(tz=datetime.UTC).date() + datetime.timedelta(days=3 * 365)
         form.locator("input[name$='-expiry_date']").fill(expiry.isoformat())
     elif kind == "security":
         form.locator("input[value=pin]").check()
