@@ -133,6 +133,13 @@ def test_a_bad_lifetime_gets_a_clear_message_and_no_link(client, steps, lifetime
     assert not ShareLink.objects.exists()
 
 
+def test_creating_for_an_unknown_guide_is_a_404(client, steps):
+    post_step(client, steps["about-alipay"])
+    response = client.post("/guides/no-such-guide/share-links/new/", {"lifetime": "7d"})
+    assert response.status_code == 404
+    assert not ShareLink.objects.exists()
+
+
 def test_creating_needs_a_post(client, steps):
     post_step(client, steps["about-alipay"])
     assert client.get(CREATE).status_code == 405
