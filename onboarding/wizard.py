@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,9 +36,13 @@ from onboarding.progress import (
     progress_of,
     record_step,
 )
+from onboarding.qr import qr_svg
+from onboarding.share_views import share_panel_context
 from onboarding.step_forms import ReadForm, StepForm, form_class_for
 
 DONE = "done"
+# Written out, not reversed: the accounts app that serves it is built on another branch.
+SIGNUP_PATH = "/accounts/signup/"
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -194,11 +199,9 @@ class GuideWizard(NamedUrlSessionWizardView):
             )
             for state in self.progress.applicable
         ]
-        return render(
-            self.request,
-            "onboarding/finish.html",
-            {"progress": self.progress, "guide": self.progress.guide, "rows": rows},
-        )
+        context = {"progress": self.progress, "guide": self.progress.guide, "rows": rows}
+        context.update(share_panel_context(guide=self.progress.guide, journey=self.journey))
+        return render(self.request, "onboarding/finish.html", context)
 
     def get_context_data(self, form: StepForm, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form=form, **kwargs)
@@ -210,8 +213,17 @@ class GuideWizard(NamedUrlSessionWizardView):
             step=state.step,
             previous_url=self._previous_url(),
             has_draft=bool(self.storage.draft(self.steps.current)),
+            phone_handoff=self._phone_handoff(),
         )
         return context
+
+    def _phone_handoff(self) -> dict[str, str]:
+        """Continue on your phone: a QR code of this step for an account, else sign up first."""
+        path = self.get_step_url(self.steps.current)
+        if self.request.user.is_authenticated:
+            return {"qr": qr_svg(self.request.build_absolute_uri(path))}
+        # A visitor's progress lives in this browser's session, which a phone does not share.
+        return {"signup_url": f"{SIGNUP_PATH}?{urlencode({'next': path})}"}
 
     def _previous_url(self) -> str:
         previous = self.steps.prev
