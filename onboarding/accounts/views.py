@@ -29,6 +29,7 @@ from onboarding.accounts.personal_data import (
     delete_account,
     export_account,
 )
+from onboarding.share_views import share_panel_context
 from onboarding.views import HtmxHttpRequest
 
 BACKEND = "onboarding.accounts.backends.LockoutAwareBackend"
@@ -124,8 +125,16 @@ class LogoutView(auth_views.LogoutView):
 @never_cache
 @login_required
 def account(request: HtmxHttpRequest) -> HttpResponse:
-    """The account page: progress in each guide, and the controls over the account's data."""
-    return render(request, "accounts/account.html", {"guides": guides_of(user=request.user)})
+    """The account page: progress and share links in each guide, and the account's data."""
+    guides = guides_of(user=request.user)
+    share_panels = [
+        share_panel_context(guide=progress.guide, journey=progress.journey)
+        for progress in guides
+        if progress.journey is not None
+    ]
+    return render(
+        request, "accounts/account.html", {"guides": guides, "share_panels": share_panels}
+    )
 
 
 @require_GET

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from onboarding.models import Journey
+from onboarding.models import Journey, ShareLink
 from onboarding.progress import VISITOR_KEY
 from tests.factories import post_step, valid_fields
 
@@ -82,3 +82,19 @@ def test_logging_in_cannot_claim_someone_elses_visitor_journey(client, user, ste
     )
     client.force_login(user)
     assert Journey.objects.get().user is None
+
+
+def test_another_users_share_link_cannot_be_revoked(client, user, bos_journey):
+    link = ShareLink.objects.create(journey=bos_journey, token_hash="c" * 64)
+    client.force_login(user)
+    assert client.post(f"/share-links/{link.pk}/revoke/").status_code == 404
+    link.refresh_from_db()
+    assert link.revoked_at is None
+
+
+def test_a_visitors_share_link_cannot_be_revoked_by_an_account(client, user, steps):
+    visitor = Client()
+    post_step(visitor, steps["about-alipay"])
+    link = ShareLink.objects.create(journey=Journey.objects.get(), token_hash="d" * 64)
+    client.force_login(user)
+    assert client.post(f"/share-links/{link.pk}/revoke/").status_code == 404

@@ -217,6 +217,17 @@ def test_the_account_page_shows_each_guide_with_progress_and_continue(client, us
 PERSONAL_PAGES = ["/account/", "/account/export/", "/account/delete/"]
 
 
+def test_the_account_page_lists_the_share_links_of_each_started_guide(client, user, steps):
+    client.force_login(user)
+    assert "Share your progress" not in client.get("/account/").text
+    post_step(client, steps["about-alipay"])
+    client.post("/guides/alipay/share-links/new/", {"lifetime": "7d", "next": "/account/"})
+    page = client.get("/account/").text
+    assert "Share your progress" in page
+    assert "Your links that work now" in page
+    assert page.count('action="/share-links/') == 1
+
+
 @pytest.mark.parametrize("url", [*PERSONAL_PAGES, "/accounts/login/", "/accounts/signup/"])
 def test_personal_pages_are_never_cached(client, user, url):
     if url in PERSONAL_PAGES:

@@ -1,0 +1,40 @@
+"""Log filters: keep share tokens out of every log line the project writes.
+
+A share token in a log is as good as the link itself to whoever reads the log, so the token part
+of /share/<token>/ is replaced wherever a record's message or arguments hold it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+_SHARE_TOKEN = re.compile(r"(/share/)[^/\s?#\"']+")
+REDACTED = "[redacted]"
+
+
+def redact_share_tokens(text: str) -> str:
+    """The text with the token of every /share/<token> path replaced by [redacted]."""
+    return _SHARE_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_share_tokens(value)
+    # Anything else is formatted with str() later; replace it only if that would leak.
+    text = str(value)
+    redacted = redact_share_tokens(text)
+    return value if redacted == text else redacted
+
+
+class RedactShareTokens(logging.Filter):
+    """Rewrites a record's message and arguments so no share token reaches a handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = _redact(record.msg)
+        if isinstance(record.args, dict):
+            record.args = {key: _redact(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(_redact(value) for value in record.args)
+        return True
