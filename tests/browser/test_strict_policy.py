@@ -6,42 +6,50 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.servers import GUNICORN, serving
 
-pytestmark = [
-    pytest.mark.browser,
-    # pytest-playwright 0.10 defines its session fixture base_url in a way pytest 9 deprecates.
-    pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning"),
-]
+pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium: the test tools may not download a browser of their own."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    }
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, for this module only.
+
+    Playwright's sync API keeps an event loop running in this thread while it is open, and
+    Django refuses database access beside a running loop: so it is closed before other tests.
+    """
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(autouse=True)
 def _orm_beside_playwright(monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread, which Django would
-    # otherwise take for async code and refuse to set up the PostgreSQL test database.
+    # While Chromium is open, let pytest-django set up the PostgreSQL test database.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def portal(seeded_server_env, page) -> Iterator[str]:
-    """The portal under gunicorn, reached as through the TLS proxy in production."""
+def page(chromium) -> Iterator[Page]:
+    """A fresh page whose requests arrive as through the TLS proxy in production."""
+    context = chromium.new_context(extra_http_headers={"X-Forwarded-Proto": "https"})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def portal(seeded_server_env) -> Iterator[str]:
+    """The portal under gunicorn with production settings; its address."""
     address = f"http://127.0.0.1:{seeded_server_env['PORT']}"
     # The proxy says HTTPS while the browser's Origin says http: trust that origin, as
     # CSRF_TRUSTED_ORIGINS would name the public https:// one in production.
     env = {**seeded_server_env, "CSRF_TRUSTED_ORIGINS": address}
-    page.context.set_extra_http_headers({"X-Forwarded-Proto": "https"})
     with serving(GUNICORN, env):
         yield address
 
