@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client
 
 from tests.factories import post_step
 
@@ -156,3 +157,25 @@ def test_csrf_cookie_is_host_prefixed_secure_httponly_and_lax(client, steps):
     assert cookie["samesite"] == "Lax"
     assert cookie["path"] == "/"
     assert not cookie["domain"]
+
+
+@pytest.mark.parametrize(
+    ("status", "request_error_page"),
+    [
+        (400, lambda client: client.get("/", headers={"host": "evil.example"})),
+        (403, lambda client: Client(enforce_csrf_checks=True).post("/guides/alipay/prepare/")),
+        (404, lambda client: client.get("/guides/no-such-guide/")),
+    ],
+    ids=["bad host", "csrf", "not found"],
+)
+def test_error_pages_carry_the_policy_and_a_nonce_on_every_script(
+    client, alipay, status, request_error_page
+):
+    response = request_error_page(client)
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
+    scripts = [attrs for tag, attrs in tags_of(response.text) if tag == "script"]
+
+    assert response.status_code == status
+    assert scripts
+    assert all(attrs.get("nonce") == nonce for attrs in scripts)
+    assert response["X-Content-Type-Options"] == "nosniff"
