@@ -44,6 +44,7 @@ serve: install
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@echo "Screenshots of the main pages (narrow and wide): $(CURDIR)/test-artifacts/screenshots/"
 
 test-fast: export SECRET_KEY ?= insecure-key-for-tests-only
 test-fast: install

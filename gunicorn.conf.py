@@ -1,5 +1,7 @@
 """Gunicorn's settings for `make serve`, from the environment like the Django settings.
 
+Command-line flags override them (bench/load.py sets its own workers and logs).
+
 WEB_CONCURRENCY  worker processes (default: two per CPU core, plus one)
 HOST, PORT       where to listen (default 127.0.0.1:8000; HOST=0.0.0.0 behind a proxy elsewhere)
 """
@@ -14,9 +16,6 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Synchronous workers: every request is short, and the database and Redis hold all state, so
 # more capacity is more processes (here or on more machines), never shared memory.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
-# A worker is replaced after this many requests, staggered, so slow leaks never build up.
-max_requests = 2000
-max_requests_jitter = 200
 timeout = 30
 graceful_timeout = 20
 

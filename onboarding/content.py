@@ -15,6 +15,7 @@ import markdown
 import nh3
 from django.core.cache import cache
 from django.db.models import Prefetch
+from django.urls import reverse
 
 _ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "hr",
@@ -62,6 +63,7 @@ class StepInfo:
 
     id: int
     slug: str
+    url: str
     title: str
     summary: str
     body_html: str
@@ -79,6 +81,7 @@ class StepInfo:
 @dataclass(frozen=True, slots=True)
 class GuideStructure:
     id: int
+    version: str
     slug: str
     title: str
     summary: str
@@ -94,13 +97,27 @@ class GuideStructure:
         return sum(step.estimated_minutes for step in self.steps)
 
 
+# Structures already unpickled by this process, by (guide id, version). Safe to keep in process
+# memory because the key holds the version read from the database on each request: an editor's
+# save renews the version, so no process can serve an old structure for it.
+_memo: dict[tuple[int, str], GuideStructure] = {}
+_MEMO_SIZE = 16
+
+
 def guide_structure(*, guide_id: int, version: str) -> GuideStructure:
     """The published structure of a guide at a content version, from the cache when it can."""
+    memo_key = (guide_id, version)
+    structure = _memo.get(memo_key)
+    if structure is not None:
+        return structure
     key = f"guide-structure:{guide_id}:{version}"
     structure = cache.get(key)
     if structure is None:
         structure = _load_structure(guide_id)
         cache.set(key, structure, timeout=24 * 3600)
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.clear()
+    _memo[memo_key] = structure
     return structure
 
 
@@ -121,6 +138,7 @@ def _load_structure(guide_id: int) -> GuideStructure:
         StepInfo(
             id=step.id,
             slug=step.slug,
+            url=reverse("step", kwargs={"guide": guide.slug, "step": step.slug}),
             title=step.title,
             summary=step.summary,
             body_html=step.body_html,
@@ -147,6 +165,7 @@ def _load_structure(guide_id: int) -> GuideStructure:
     )
     return GuideStructure(
         id=guide.id,
+        version=guide.content_version,
         slug=guide.slug,
         title=guide.title,
         summary=guide.summary,

@@ -1,7 +1,8 @@
-"""Keep share tokens out of logs: a share link's path is its secret, and logs travel far.
+"""Log filters: keep share tokens out of every log line the project writes.
 
-Used by Django's logging (settings.LOGGING) and by gunicorn's access and error logs
-(gunicorn.conf.py names `GunicornLogger`).
+A share token in a log is as good as the link itself to whoever reads the log, so the token part
+of /share/<token>/ is replaced wherever a record's message or arguments hold it: in Django's logs
+(settings.LOGGING) and in gunicorn's access and error logs (gunicorn.conf.py names GunicornLogger).
 """
 
 from __future__ import annotations
@@ -12,23 +13,33 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-# Anything after /share/ up to the next slash, space, quote, query or fragment is the token.
-_SHARE_PATH = re.compile(r"/share/[^/\s\"'?#]+/?")
+_SHARE_TOKEN = re.compile(r"(/share/)[^/\s?#\"']+")
+REDACTED = "[redacted]"
 
 
 def redact_share_tokens(text: str) -> str:
-    """The text with every `/share/<token>/` replaced by `/share/[redacted]/`."""
-    return _SHARE_PATH.sub("/share/[redacted]/", text)
+    """The text with the token of every /share/<token> path replaced by [redacted]."""
+    return _SHARE_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_share_tokens(value)
+    # Anything else is formatted with str() later; replace it only if that would leak.
+    text = str(value)
+    redacted = redact_share_tokens(text)
+    return value if redacted == text else redacted
 
 
 class RedactShareTokens(logging.Filter):
-    """A logging filter that rewrites each record's message without share tokens."""
+    """Rewrites a record's message and arguments so no share token reaches a handler."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = redact_share_tokens(message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
+        record.msg = _redact(record.msg)
+        if isinstance(record.args, dict):
+            record.args = {key: _redact(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(_redact(value) for value in record.args)
         return True
 
 

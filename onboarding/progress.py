@@ -8,9 +8,11 @@ rotates at login, when the journey is claimed by the account).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -57,6 +59,7 @@ class StepState:
     applies: bool
     reachable: bool
     completed_at: Any
+    updated_at: Any = None  # when the status last changed; None before the step is reached
 
     @property
     def finished(self) -> bool:
@@ -70,13 +73,27 @@ class StepState:
 
 
 @dataclass(frozen=True, slots=True)
+class RowSnapshot:
+    """What a page needs of one StepProgress row; small and safe to cache."""
+
+    status: str
+    answers: dict[str, Any]
+    completed_at: Any
+    updated_at: Any = None
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """Where one journey stands in one guide: every step's state, for the sidebar and pages."""
 
     guide: GuideStructure
     journey: Journey | None
     states: tuple[StepState, ...]
-    answers_by_step: dict[int, dict[str, Any]]
+    rows: Mapping[int, RowSnapshot]
+
+    @property
+    def answers_by_step(self) -> dict[int, dict[str, Any]]:
+        return {step_id: row.answers for step_id, row in self.rows.items()}
 
     @property
     def applicable(self) -> tuple[StepState, ...]:
@@ -99,6 +116,10 @@ class Progress:
         return next((state for state in self.applicable if not state.finished), None)
 
     @property
+    def stuck(self) -> tuple[StepState, ...]:
+        return tuple(state for state in self.applicable if state.status == Status.STUCK)
+
+    @property
     def complete(self) -> bool:
         return self.first_unfinished is None
 
@@ -108,6 +129,14 @@ class Progress:
 
     def state(self, slug: str) -> StepState | None:
         return next((state for state in self.states if state.step.slug == slug), None)
+
+    @property
+    def cache_key(self) -> str:
+        """Names this exact progress: it changes with the guide's content and the journey."""
+        guide = f"{self.guide.id}:{self.guide.version}"
+        if self.journey is None:
+            return f"{guide}:new"
+        return f"{guide}:{self.journey.pk}:{self.journey.updated_at.isoformat()}"
 
 
 def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey | None]:
@@ -129,10 +158,13 @@ def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey 
     return guide, None
 
 
-def progress_of(*, guide: Guide, journey: Journey | None) -> Progress:
-    """Every step's state for this journey (one query for the progress rows, none cached)."""
+def progress_of(
+    *, guide: Guide, journey: Journey | None, rows: Mapping[int, RowSnapshot] | None = None
+) -> Progress:
+    """Every step's state for this journey, from the given rows or the journey's saved ones."""
     structure = guide_structure(guide_id=guide.pk, version=guide.content_version)
-    rows = {row.step_id: row for row in journey.progress.all()} if journey else {}
+    if rows is None:
+        rows = _progress_rows(journey) if journey else {}
     steering = journey.answers if journey else {}
     states: list[StepState] = []
     reachable = True
@@ -151,13 +183,31 @@ def progress_of(*, guide: Guide, journey: Journey | None) -> Progress:
                 applies=step_applies,
                 reachable=step_applies and reachable,
                 completed_at=row.completed_at if row else None,
+                updated_at=row.updated_at if row else None,
             )
         )
         # Steps after the first unfinished one cannot be reached yet.
         if step_applies and status not in FINISHED:
             reachable = False
-    answers = {step_id: row.answers for step_id, row in rows.items()}
-    return Progress(guide=structure, journey=journey, states=tuple(states), answers_by_step=answers)
+    return Progress(guide=structure, journey=journey, states=tuple(states), rows=rows)
+
+
+def _progress_rows(journey: Journey) -> dict[int, RowSnapshot]:
+    """The journey's progress rows by step id, cached until the journey next changes.
+
+    Every progress write also saves the journey (record_step, mark_stuck), renewing updated_at,
+    which this request read from the database: the key can never name stale rows.
+    """
+    # v2: snapshots gained updated_at; older cached ones lack it.
+    key = f"journey-progress:v2:{journey.pk}:{journey.updated_at.isoformat()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = {
+            row.step_id: RowSnapshot(row.status, row.answers, row.completed_at, row.updated_at)
+            for row in journey.progress.all()
+        }
+        cache.set(key, rows, timeout=3600)
+    return rows
 
 
 # --- Services ----------------------------------------------------------------------------------
@@ -191,49 +241,46 @@ def record_step(
     next_step: StepInfo | None,
     answers: dict[str, Any],
     steering: dict[str, Any],
-) -> StepProgress:
-    """Save a step as done with its answers, and mark the next step as reached."""
+) -> RowSnapshot:
+    """Save a step as done with its answers, and mark the next step as reached.
+
+    Upserts, so a double-submitted or retried POST, or two tabs at once, leave one row a step.
+    """
     now = timezone.now()
-    progress, created = StepProgress.objects.get_or_create(
+    done = StepProgress(
         journey=journey,
         step_id=step.id,
-        defaults={
-            "status": Status.DONE,
-            "answers": answers,
-            "reached_at": now,
-            "completed_at": now,
-        },
+        status=Status.DONE,
+        answers=answers,
+        reached_at=now,
+        completed_at=now,
     )
-    if not created:
-        progress.status = Status.DONE
-        progress.answers = answers
-        progress.completed_at = now
-        progress.save(update_fields=["status", "answers", "completed_at", "updated_at"])
+    _upsert(done, update_fields=["status", "answers", "completed_at", "updated_at"])
     if next_step is not None:
-        StepProgress.objects.get_or_create(
-            journey=journey, step_id=next_step.id, defaults={"reached_at": now}
-        )
-    changed = {key: value for key, value in steering.items() if journey.answers.get(key) != value}
-    journey.answers = {**journey.answers, **changed}
-    # Saving touches updated_at, which the admin's "last activity" reads.
+        reached = StepProgress(journey=journey, step_id=next_step.id, reached_at=now)
+        StepProgress.objects.bulk_create([reached], ignore_conflicts=True)
+    journey.answers = {**journey.answers, **steering}
+    # Saving renews updated_at, which keys the cached progress (and is the admin's last activity).
     journey.save(update_fields=["answers", "updated_at"])
-    return progress
+    return RowSnapshot(status=done.status, answers=answers, completed_at=now, updated_at=now)
 
 
+@transaction.atomic
 def mark_stuck(*, journey: Journey, step: StepInfo) -> None:
     """Record that the person is stuck on a step (it keeps any answers it had)."""
-    updated = StepProgress.objects.filter(journey=journey, step_id=step.id).update(
-        status=Status.STUCK, completed_at=None, updated_at=timezone.now()
+    stuck = StepProgress(journey=journey, step_id=step.id, status=Status.STUCK, completed_at=None)
+    _upsert(stuck, update_fields=["status", "completed_at", "updated_at"])
+    journey.save(update_fields=["updated_at"])
+
+
+def _upsert(progress: StepProgress, *, update_fields: list[str]) -> None:
+    """Insert the row, or update these fields of the row already there for its step."""
+    StepProgress.objects.bulk_create(
+        [progress],
+        update_conflicts=True,
+        unique_fields=["journey", "step"],
+        update_fields=update_fields,
     )
-    if not updated:
-        try:
-            with transaction.atomic():
-                StepProgress.objects.create(journey=journey, step_id=step.id, status=Status.STUCK)
-        except IntegrityError:
-            StepProgress.objects.filter(journey=journey, step_id=step.id).update(
-                status=Status.STUCK, completed_at=None
-            )
-    Journey.objects.filter(pk=journey.pk).update(updated_at=timezone.now())
 
 
 def complete_journey(*, journey: Journey) -> None:

@@ -119,7 +119,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at the start of a transaction, and the busy timeout makes
     # other processes wait for it, so several gunicorn workers never see "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -203,11 +202,32 @@ if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging -----------------------------------------------------------------------------------
+# Share tokens are redacted from the request loggers: a token in a log line is the link itself.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Django logs the path of every 404, and a share link's path is its secret.
     "filters": {"redact_share_tokens": {"()": "onboarding.logging.RedactShareTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_share_tokens"]}},
+    "formatters": {
+        # Django's own runserver format, which this config would otherwise drop.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        # On the handler too, for any other logger that mentions a path.
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_share_tokens"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        "django.request": {"filters": ["redact_share_tokens"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["redact_share_tokens"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

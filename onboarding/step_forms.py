@@ -8,6 +8,7 @@ that looks like a card number is refused. Adding a kind is one class and one ent
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -17,6 +18,8 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from phonenumber_field.formfields import SplitPhoneNumberField
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -69,12 +72,59 @@ def mask_phone(e164: str) -> str:
     return f"+{number.country_code} {masked[:4]} {masked[4:]}".rstrip()
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """Countries and territories by ISO 3166 code, named in English."""
+@functools.cache
+def country_choices() -> tuple[tuple[str, str], ...]:
+    """Countries and territories by ISO 3166 code, named in English (computed once)."""
     names = babel.Locale("en").territories
-    return sorted(
-        ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
-        key=lambda choice: choice[1],
+    return tuple(
+        sorted(
+            ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+            key=lambda choice: choice[1],
+        )
+    )
+
+
+def issuing_country_choices() -> tuple[tuple[str, str], ...]:
+    return (("", "Choose a country"), *country_choices())
+
+
+@functools.cache
+def phone_prefix_choices() -> tuple[tuple[str, str], ...]:
+    """Countries with their dialling codes, e.g. ("GB", "United Kingdom +44"), computed once."""
+    choices = [
+        (region, f"{name} +{phonenumbers.country_code_for_region(region)}")
+        for region, name in country_choices()
+        if phonenumbers.country_code_for_region(region)
+    ]
+    return (("", "Choose a country"), *choices)
+
+
+class LongSelect(forms.Select):
+    """A select whose options are rendered in Python, once per choice list.
+
+    Django renders every <option> through a template; for the 250 countries that costs more
+    than the rest of the page together.
+    """
+
+    template_name = "onboarding/forms/long_select.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # Widget's context, not ChoiceWidget's: its optgroups are what we avoid building.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        selected = set(context["widget"]["value"])
+        context["widget"]["options"] = mark_safe(
+            "".join(
+                _option_html(option_value, label, option_value in selected)
+                for option_value, label in self.choices
+            )
+        )
+        return context
+
+
+@functools.cache
+def _option_html(value: str, label: str, selected: bool) -> str:
+    return format_html(
+        '<option value="{}"{}>{}</option>', value, mark_safe(" selected") if selected else "", label
     )
 
 
@@ -200,6 +250,17 @@ class SituationForm(StepForm):
 class MobileNumberField(SplitPhoneNumberField):
     """A country picker and a number, which must be a valid mobile number."""
 
+    def prefix_field(self) -> forms.ChoiceField:
+        # A callable keeps the 250 choices out of the per-form deep copy of the fields.
+        return forms.ChoiceField(
+            choices=phone_prefix_choices, widget=LongSelect(attrs={"aria-label": "Country"})
+        )
+
+    def number_field(self) -> forms.CharField:
+        field = super().number_field()
+        field.widget.attrs.update({"aria-label": "Mobile number", "autocomplete": "tel-national"})
+        return field
+
     def clean(self, value: Any) -> Any:
         number = super().clean(value)
         if number and phonenumbers.number_type(number) not in {
@@ -262,6 +323,8 @@ class IdentityForm(StepForm):
     )
     issuing_country = forms.ChoiceField(
         label="Which country issued it?",
+        choices=issuing_country_choices,
+        widget=LongSelect,
         error_messages={"required": "Choose the country that issued your document."},
     )
     expiry_date = forms.DateField(
@@ -273,10 +336,6 @@ class IdentityForm(StepForm):
             "invalid": "Enter the expiry date as a real date, for example 2030-03-31.",
         },
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["issuing_country"].choices = [("", "Choose a country"), *country_choices()]
 
     def clean_expiry_date(self) -> datetime.date:
         expiry = self.cleaned_data["expiry_date"]

@@ -7,7 +7,9 @@ Only formtools hooks are overridden; the work is done by progress.py. The databa
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,14 +18,17 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from onboarding.conditions import applies
 from onboarding.content import StepInfo
+from onboarding.page_cache import cached_page
 from onboarding.progress import (
     Owner,
     Progress,
+    RowSnapshot,
     complete_journey,
     ensure_journey,
     guide_and_journey,
@@ -31,9 +36,13 @@ from onboarding.progress import (
     progress_of,
     record_step,
 )
+from onboarding.qr import qr_svg
+from onboarding.share_views import share_panel_context
 from onboarding.step_forms import ReadForm, StepForm, form_class_for
 
 DONE = "done"
+# Written out, not reversed: the accounts app that serves it is built on another branch.
+SIGNUP_PATH = "/accounts/signup/"
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -56,8 +65,8 @@ class GuideWizard(NamedUrlSessionWizardView):
         )
         self._load_progress()
 
-    def _load_progress(self) -> None:
-        self.progress: Progress = progress_of(guide=self.guide, journey=self.journey)
+    def _load_progress(self, rows: Mapping[int, RowSnapshot] | None = None) -> None:
+        self.progress: Progress = progress_of(guide=self.guide, journey=self.journey, rows=rows)
         self.form_list = OrderedDict(
             (state.step.slug, form_class_for(state.step.form_kind))
             for state in self.progress.states
@@ -91,7 +100,7 @@ class GuideWizard(NamedUrlSessionWizardView):
         if not state.reachable:
             return redirect(self._first_unfinished_url())
         self.storage.current_step = slug
-        return self.render(self.get_form())
+        return self.render()
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         """Refuse tampered posts with a 400, record "I'm stuck", else let formtools validate."""
@@ -141,18 +150,19 @@ class GuideWizard(NamedUrlSessionWizardView):
 
     def process_step(self, form: StepForm) -> dict[str, Any]:
         """Runs on every valid POST: save the step to the database at once."""
-        slug = self.steps.current
-        self.journey = ensure_journey(request=self.request, guide=self.guide)
-        record_step(
+        step = self._step_info()
+        self.journey = self.journey or ensure_journey(request=self.request, guide=self.guide)
+        saved = record_step(
             journey=self.journey,
-            step=self._step_info(slug),
-            next_step=self._next_step_after(slug, form),
+            step=step,
+            next_step=self._next_step_after(step.slug, form),
             answers=form.to_answers(),
             steering=form.steering_answers(),
         )
         for warning in form.warnings():
             messages.warning(self.request, warning)
-        self._load_progress()
+        # What is saved is known: work out where to go next without reading it back.
+        self._load_progress(rows={**self.progress.rows, step.id: saved})
         return {}
 
     def _next_step_after(self, slug: str, form: StepForm) -> StepInfo | None:
@@ -177,6 +187,9 @@ class GuideWizard(NamedUrlSessionWizardView):
     def done(self, form_list: list[str], **kwargs: Any) -> HttpResponse:
         """Mark the journey complete and show the check-your-answers page."""
         complete_journey(journey=self.journey)
+        if self.request.htmx:
+            # htmx swaps step content; the finish page is a page of its own, so load it whole.
+            return HttpResponseClientRedirect(self.get_step_url(DONE))
         rows = [
             (
                 state,
@@ -186,11 +199,9 @@ class GuideWizard(NamedUrlSessionWizardView):
             )
             for state in self.progress.applicable
         ]
-        return render(
-            self.request,
-            "onboarding/finish.html",
-            {"progress": self.progress, "guide": self.progress.guide, "rows": rows},
-        )
+        context = {"progress": self.progress, "guide": self.progress.guide, "rows": rows}
+        context.update(share_panel_context(guide=self.progress.guide, journey=self.journey))
+        return render(self.request, "onboarding/finish.html", context)
 
     def get_context_data(self, form: StepForm, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form=form, **kwargs)
@@ -201,14 +212,46 @@ class GuideWizard(NamedUrlSessionWizardView):
             state=state,
             step=state.step,
             previous_url=self._previous_url(),
+            has_draft=bool(self.storage.draft(self.steps.current)),
+            phone_handoff=self._phone_handoff(),
         )
         return context
+
+    def _phone_handoff(self) -> dict[str, str]:
+        """Continue on your phone: a QR code of this step for an account, else sign up first."""
+        path = self.get_step_url(self.steps.current)
+        if self.request.user.is_authenticated:
+            return {"qr": qr_svg(self.request.build_absolute_uri(path))}
+        # A visitor's progress lives in this browser's session, which a phone does not share.
+        return {"signup_url": f"{SIGNUP_PATH}?{urlencode({'next': path})}"}
 
     def _previous_url(self) -> str:
         previous = self.steps.prev
         if previous:
             return self.get_step_url(previous)
         return reverse("guide", kwargs={"guide": self.guide.slug})
+
+    def _page_is_shareable(self) -> bool:
+        """Only a plain GET of a step is cached: no errors, no draft, no message to show."""
+        return (
+            self.request.method == "GET"
+            and not self.storage.draft(self.steps.current)
+            and not len(messages.get_messages(self.request))
+        )
+
+    def _page_key(self) -> str:
+        variant = "partial" if self.get_template_names()[0].endswith("#step-response") else "full"
+        user = self.request.user.pk if self.request.user.is_authenticated else "visitor"
+        return ":".join(
+            [
+                "step",
+                self.progress.cache_key,
+                self.steps.current,
+                variant,
+                str(user),
+                self.request.get_host(),
+            ]
+        )
 
     def get_template_names(self) -> list[str]:
         """htmx navigation gets the step's content partial alone; a full load gets the page."""
@@ -217,7 +260,17 @@ class GuideWizard(NamedUrlSessionWizardView):
         return [self.template_name]
 
     def render(self, form: StepForm | None = None, **kwargs: Any) -> HttpResponse:
-        response = super().render(form, **kwargs)
+        """Render the step; a page with nothing request-specific comes from the page cache."""
+        if form is None and self._page_is_shareable():
+            response = cached_page(
+                self.request,
+                key=self._page_key(),
+                render=lambda placeholders: super(GuideWizard, self).render(
+                    self.get_form(), **placeholders, **kwargs
+                ),
+            )
+        else:
+            response = super().render(form or self.get_form(), **kwargs)
         if self.request.htmx and not self.request.htmx.history_restore_request:
             # The sidebar listens for this and fetches its partial for the new step.
             response["HX-Trigger-After-Swap"] = "progress-changed"

@@ -5,9 +5,6 @@ from django.core.cache import cache
 
 from tests.factories import seed_alipay
 
-# Fixtures that start the portal under gunicorn (test_serving.py, the browser tests).
-pytest_plugins = ["tests.servers"]
-
 
 @pytest.fixture(autouse=True)
 def _plain_test_settings(settings):

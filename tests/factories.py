@@ -25,7 +25,9 @@ def seed_alipay() -> Guide:
 
 def make_guide(*, steps: int, slug: str = "big") -> Guide:
     """A published guide of `steps` steps, cycling through the form kinds."""
-    guide = Guide.objects.create(slug=slug, title=f"Guide {slug}", summary="A test guide.", published=True)
+    guide = Guide.objects.create(
+        slug=slug, title=f"Guide {slug}", summary="A test guide.", published=True
+    )
     kinds = ["read", "checklist", "situation", "contact", "identity", "security", "card"]
     for number in range(steps):
         step = Step.objects.create(
@@ -59,7 +61,11 @@ def valid_fields(step: Step, *, location: str = "outside") -> dict[str, Any]:
     if kind == "situation":
         return {f"{p}-location": location}
     if kind == "contact":
-        return {f"{p}-mobile_0": "GB", f"{p}-mobile_1": "07400 123456", f"{p}-email": "ana@example.com"}
+        return {
+            f"{p}-mobile_0": "GB",
+            f"{p}-mobile_1": "07400 123456",
+            f"{p}-email": "ana@example.com",
+        }
     if kind == "identity":
         expiry = timezone.localdate() + datetime.timedelta(days=3 * 365)
         return {
@@ -76,5 +82,8 @@ def valid_fields(step: Step, *, location: str = "outside") -> dict[str, Any]:
 
 def post_step(client, step: Step, fields: dict[str, Any] | None = None, **headers: Any):
     """POST a step of its guide with valid (or the given) fields and the management form."""
-    data = {**management(step.slug, step.guide.slug), **(valid_fields(step) if fields is None else fields)}
+    data = {
+        **management(step.slug, step.guide.slug),
+        **(valid_fields(step) if fields is None else fields),
+    }
     return client.post(step.get_absolute_url(), data, headers=headers)

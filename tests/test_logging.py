@@ -1,53 +1,73 @@
-"""Share tokens never reach a log line."""
+"""Share tokens never reach a log line: the filter, and its place in the logging settings."""
 
 from __future__ import annotations
 
-import io
 import logging
 
 import pytest
 
 from onboarding.logging import RedactShareTokens, redact_share_tokens
 
-TOKEN = "n3Vq-8sZ_xW1yPq2rT4uV6wX8yZ0aB2cD4eF6gH8iJ0"
+TOKEN = "8kq3Yc1t0vT9J4Xn7LZpQwErTyUiOpAsDfGhJkLzXcV"
 
 
 @pytest.mark.parametrize(
-    ("line", "expected"),
+    ("text", "expected"),
     [
-        (f"/share/{TOKEN}/", "/share/[redacted]/"),
-        (f"/share/{TOKEN}", "/share/[redacted]/"),
-        (f'"GET /share/{TOKEN}/?qr=1 HTTP/1.1" 200', '"GET /share/[redacted]/?qr=1 HTTP/1.1" 200'),
+        (f"GET /share/{TOKEN}/ HTTP/1.1", "GET /share/[redacted]/ HTTP/1.1"),
         (f"Not Found: /share/{TOKEN}/", "Not Found: /share/[redacted]/"),
+        (f"/share/{TOKEN}", "/share/[redacted]"),
+        (f"/share/{TOKEN}/?utm=x /share/other/", "/share/[redacted]/?utm=x /share/[redacted]/"),
         ("GET /guides/alipay/ HTTP/1.1", "GET /guides/alipay/ HTTP/1.1"),
+        ("Disallow: /share/", "Disallow: /share/"),
     ],
 )
-def test_share_tokens_are_redacted_from_text(line, expected):
-    assert redact_share_tokens(line) == expected
+def test_share_tokens_are_redacted_from_text(text, expected):
+    assert redact_share_tokens(text) == expected
 
 
-def test_the_filter_redacts_a_message_built_from_arguments():
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def collect():
+    """A handler on django.server, which does not propagate to pytest's capture."""
+    handler = Collect()
+    logger = logging.getLogger("django.server")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+def test_the_runserver_access_log_is_redacted(collect):
+    logging.getLogger("django.server").info('"%s" %s %s', f"GET /share/{TOKEN}/ HTTP/1.1", 200, 9)
+    assert collect.lines == ['"GET /share/[redacted]/ HTTP/1.1" 200 9']
+
+
+def test_the_request_log_of_a_missing_share_page_is_redacted(client, db, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get(f"/share/{TOKEN}/").status_code == 404
+    assert "Not Found: /share/[redacted]/" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_arguments_of_any_kind_are_redacted():
+    class Path:
+        def __str__(self) -> str:
+            return f"/share/{TOKEN}/"
+
     record = logging.LogRecord(
-        "gunicorn.access", logging.INFO, __file__, 1, '"%(r)s" %(s)s', None, None
+        "x", logging.INFO, __file__, 1, "%s %s %s", (Path(), 404, None), None
     )
-    record.args = {"r": f"GET /share/{TOKEN}/ HTTP/1.1", "s": "404"}
-
-    assert RedactShareTokens().filter(record) is True
-    assert record.getMessage() == '"GET /share/[redacted]/ HTTP/1.1" 404'
-
-
-def test_djangos_not_found_warning_is_logged_without_the_token(client, db):
-    console = next(
-        handler
-        for handler in logging.getLogger().handlers
-        if any(isinstance(f, RedactShareTokens) for f in handler.filters)
-    )
-    written = io.StringIO()
-    previous = console.setStream(written)
-    try:
-        client.get(f"/share/{TOKEN}/")
-    finally:
-        console.setStream(previous)
-
-    assert TOKEN not in written.getvalue()
-    assert "Not Found: /share/[redacted]/" in written.getvalue()
+    RedactShareTokens().filter(record)
+    assert record.getMessage() == "/share/[redacted]/ 404 None"
+    mapping = logging.LogRecord("x", logging.INFO, __file__, 1, "%(path)s", None, None)
+    mapping.args = {"path": f"/share/{TOKEN}/"}
+    RedactShareTokens().filter(mapping)
+    assert mapping.getMessage() == "/share/[redacted]/"

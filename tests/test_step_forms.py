@@ -11,7 +11,12 @@ from onboarding.step_forms import _six_months_after, looks_like_card_number, luh
 
 @pytest.mark.parametrize(
     "text",
-    ["4111111111111111", "4111 1111 1111 1111", "card: 5555-5555-5555-4444 thanks", "378282246310005"],
+    [
+        "4111111111111111",
+        "4111 1111 1111 1111",
+        "card: 5555-5555-5555-4444 thanks",
+        "378282246310005",
+    ],
 )
 def test_card_numbers_are_recognised(text):
     assert looks_like_card_number(text)
