@@ -53,7 +53,11 @@ def free_port() -> int:
 
 def production_env(database_url: str, static_root: Path, **overrides: str) -> dict[str, str]:
     """DEBUG off, behind a TLS proxy, on this database; SECRET_KEY and REDIS_URL inherited."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_TRANSPORT"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECURE_TRANSPORT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="onboarding.settings",
         DATABASE_URL=database_url,

@@ -31,7 +31,7 @@ def run_in_production(
     *args: str, without: tuple[str, ...] = (), **overrides: str
 ) -> subprocess.CompletedProcess[str]:
     """Run Python in a production environment: a real secret, no DEBUG, our own host."""
-    dropped = {"DEBUG", "SECURE_TRANSPORT", *without}
+    dropped = {"DEBUG", "SECURE_TRANSPORT", "DJANGO_ALLOW_ASYNC_UNSAFE", *without}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DJANGO_SETTINGS_MODULE="onboarding.settings",
