@@ -57,6 +57,10 @@ def _plain_http_live_server():
     from django.conf import settings
 
     settings.SECURE_SSL_REDIRECT = False
+    # Nor look for collected static files, which a fresh checkout (CI) does not have: it serves
+    # them from the source folders, as the test client does (tests/conftest.py).
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 @pytest.fixture
