@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from onboarding.accounts.models import User
 from tests.factories import seed_alipay
 
 
@@ -32,3 +34,18 @@ def alipay(db):
 def steps(alipay):
     """The Alipay guide's steps by slug."""
     return {step.slug: step for step in alipay.steps.prefetch_related("checklist_items")}
+
+
+@pytest.fixture
+def editor(db):
+    """A member of staff in the Editors group (created by migration), not a superuser."""
+    user = User.objects.create_user("editor@example.com", "a long pass phrase", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, logged in as an editor."""
+    client.force_login(editor)
+    return client
