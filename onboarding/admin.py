@@ -167,6 +167,20 @@ class StepAdminForm(forms.ModelForm):
             "estimated_minutes", "form_kind", "condition", "optional", "last_reviewed",
         ]  # fmt: skip
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        guide, slug = cleaned.get("guide"), cleaned.get("slug")
+        taken = Step.objects.filter(guide=guide, slug=slug).exclude(pk=self.instance.pk)
+        if guide and slug and taken.exists():
+            # On the field, where the editor can fix it (the constraint's error names no field).
+            self.add_error(
+                "slug",
+                forms.ValidationError(
+                    "Another step of this guide has this address. Choose another.", code="unique"
+                ),
+            )
+        return cleaned
+
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
         if slug in RESERVED_STEP_SLUGS:
