@@ -299,6 +299,19 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 # --- Journeys and share links: read-only, nothing personal -------------------------------------
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows people's own actions write: listed and viewed here, never added, edited or deleted."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ProgressInline(admin.TabularInline):
     """Each step's status and dates; answers stay out of the admin."""
 
@@ -353,7 +366,7 @@ class StuckStepFilter(admin.SimpleListFilter):
 
 
 @admin.register(Journey)
-class JourneyAdmin(admin.ModelAdmin):
+class JourneyAdmin(ReadOnlyAdmin):
     list_display = ["number", "guide", "owner", "progress", "stuck_on", "updated_at", "completed"]
     list_filter = [JourneyStatusFilter, StuckStepFilter, "guide"]
     list_select_related = ["guide"]
@@ -405,18 +418,9 @@ class JourneyAdmin(admin.ModelAdmin):
     def completed(self, journey: Journey) -> bool:
         return journey.completed_at is not None
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(ShareLink)
-class ShareLinkAdmin(admin.ModelAdmin):
+class ShareLinkAdmin(ReadOnlyAdmin):
     """Share links listed by journey and date; the token is never stored, so never shown."""
 
     list_display = ["__str__", "journey", "created_at", "expires_at", "revoked_at", "state"]
@@ -440,12 +444,3 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("onboarding.change_sharelink")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
