@@ -26,7 +26,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from onboarding import admin_pages
-from onboarding.editing import mark_reviewed, next_step_order, revoke_share_links, set_published
+from onboarding.editing import mark_reviewed, next_step_order, set_published
 from onboarding.models import (
     RESERVED_STEP_SLUGS,
     ChecklistItem,
@@ -39,6 +39,7 @@ from onboarding.models import (
     StepProgress,
 )
 from onboarding.progress import FINISHED, Status
+from onboarding.sharing import revoke_share_links
 
 STALE_AFTER = datetime.timedelta(days=180)
 _SORTABLE_ACTIONS_JS = "adminsortable2/js/actions-{}.{}.js".format(*django.VERSION[:2])

@@ -1,4 +1,4 @@
-"""Services behind the editors' bulk admin actions: publish, mark reviewed, revoke share links.
+"""Services behind the editors' bulk admin actions: publish and mark reviewed; a new step's place.
 
 Bulk updates skip model signals, so each content change renews its guides' content versions here,
 as a single save would (signals.py): visitors see the change on their next request.
@@ -10,9 +10,8 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
-from django.utils import timezone
 
-from onboarding.models import Guide, ShareLink, Step
+from onboarding.models import Guide, Step
 from onboarding.signals import renew_version
 
 
@@ -40,8 +39,3 @@ def next_step_order(*, guide: Guide) -> int:
     """The order that puts a new step after the guide's last one."""
     last = guide.steps.aggregate(last=Max("order"))["last"]
     return 0 if last is None else last + 1
-
-
-def revoke_share_links(*, links: QuerySet[ShareLink]) -> int:
-    """Revoke these share links now (links already revoked keep their first revocation time)."""
-    return links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from onboarding.accounts.models import User
 from onboarding.models import Journey, ShareLink, StepProgress
+from onboarding.sharing import create_share_link
 from tests.factories import post_step
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,17 @@ def test_the_revoke_action_revokes_only_live_links(superuser_client, walked):
     assert live.revoked_at is not None
     assert revoked.revoked_at == earlier
     assert "Revoked" in superuser_client.get(SHARE_LINKS).text
+
+
+def test_a_link_revoked_in_admin_stops_working_at_once(superuser_client, client, walked):
+    link, token = create_share_link(journey=walked, lifetime="7d")
+    assert client.get(f"/share/{token}/").status_code == 200
+
+    superuser_client.post(
+        SHARE_LINKS, {"action": "revoke", "_selected_action": [link.pk], "index": 0}
+    )
+
+    assert client.get(f"/share/{token}/").status_code == 404
 
 
 def test_editors_cannot_see_share_links(editor_client, walked):
