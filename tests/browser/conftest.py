@@ -57,6 +57,10 @@ def _plain_http_live_server():
     from django.conf import settings
 
     settings.SECURE_SSL_REDIRECT = False
+    # Static files from the source folders, as in tests/conftest.py: that fixture runs per test,
+    # after this session's server has built WhiteNoise, which wants a collected STATIC_ROOT.
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 @pytest.fixture
