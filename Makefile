@@ -33,6 +33,14 @@ run: install
 	$(PY) manage.py seed_guides
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production shape: settings from the environment (SECRET_KEY required; DATABASE_URL, REDIS_URL,
+# ALLOWED_HOSTS, ...), migrations, hashed and compressed static files, gunicorn (gunicorn.conf.py).
+serve: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py seed_guides
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

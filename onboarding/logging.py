@@ -1,7 +1,8 @@
 """Log filters: keep share tokens out of every log line the project writes.
 
 A share token in a log is as good as the link itself to whoever reads the log, so the token part
-of /share/<token>/ is replaced wherever a record's message or arguments hold it.
+of /share/<token>/ is replaced wherever a record's message or arguments hold it: in Django's logs
+(settings.LOGGING) and in gunicorn's access and error logs (gunicorn.conf.py names GunicornLogger).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+
+from gunicorn.glogging import Logger
 
 _SHARE_TOKEN = re.compile(r"(/share/)[^/\s?#\"']+")
 REDACTED = "[redacted]"
@@ -38,3 +41,14 @@ class RedactShareTokens(logging.Filter):
         elif record.args:
             record.args = tuple(_redact(value) for value in record.args)
         return True
+
+
+class GunicornLogger(Logger):
+    """Gunicorn's own logger, with share tokens cut out of access and error lines."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.access_log, self.error_log):
+            # setup() runs again on a configuration reload; one filter is enough.
+            if not any(isinstance(existing, RedactShareTokens) for existing in log.filters):
+                log.addFilter(RedactShareTokens())

@@ -61,6 +61,13 @@ CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])
 BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY", False)
 # HTTPS-only cookies and HSTS; on by default in production, off for local plain-HTTP runs.
 SECURE_TRANSPORT = _env_bool("SECURE_TRANSPORT", not DEBUG)
+# A proxy that redirects HTTP to HTTPS itself may turn Django's redirect off.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", SECURE_TRANSPORT)
+# The preload directive only takes effect once the domain's owner submits it to the browsers'
+# list; an operator who may ever need plain HTTP on a subdomain turns it off.
+SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)
+# collectstatic writes here and whitenoise serves from here.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # Outgoing mail (password resets): EMAIL_URL (submission://user:password@host:587, smtps://...,
 # smtp://...), or EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER, ...; neither: the console.
@@ -95,6 +102,7 @@ INSTALLED_APPS = [
     "django.forms",
     "formtools",
     "django_htmx",
+    "adminsortable2",
     "phonenumber_field",
     "onboarding.accounts",
     "onboarding",
@@ -103,13 +111,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that every page (also a 400 raised by a later middleware) gets the policy and
+    # its error page a nonce for its scripts.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "onboarding.middleware.RefuseUndecodableInput",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -156,6 +167,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate limits count in this same default cache, so every process shares one count.
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -207,7 +219,6 @@ else:
 # --- Static files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -232,10 +243,17 @@ SECURE_CSP = {
 }
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Scripts never read the CSRF cookie: pages carry the token (a hidden field, and hx-headers).
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "onboarding.errors.csrf_failure"
+# The largest form (an editor's step in admin) is a few KB; anything far bigger is refused
+# with a 400 before it is read into memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 if SECURE_TRANSPORT:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -244,7 +262,6 @@ if SECURE_TRANSPORT:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

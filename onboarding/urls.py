@@ -10,6 +10,7 @@ from onboarding import share_views, views
 from onboarding.wizard import GuideWizard
 
 guide_wizard = GuideWizard.as_view(url_name="step", done_step_name="done")
+handler400 = "onboarding.errors.bad_request"
 
 urlpatterns = [
     path("", views.landing, name="landing"),

@@ -57,8 +57,8 @@ def _plain_http_live_server():
     from django.conf import settings
 
     settings.SECURE_SSL_REDIRECT = False
-    # Static files from the source folders, as in tests/conftest.py: that fixture runs per test,
-    # after this session's server has built WhiteNoise, which wants a collected STATIC_ROOT.
+    # Nor look for collected static files, which a fresh checkout (CI) does not have: it serves
+    # them from the source folders, as the test client does (tests/conftest.py).
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
 
