@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost, so a database fault raised by any view becomes the friendly 503.
+    "onboarding.faults.DatabaseFaultMiddleware",
 ]
 
 ROOT_URLCONF = "onboarding.urls"

@@ -1,0 +1,60 @@
+"""Database faults answered with a friendly 503 and Retry-After, never a 500 traceback.
+
+While PostgreSQL restarts or fails over, every query raises OperationalError or InterfaceError.
+The request could not be served, but nothing is wrong with it: the person should try again in a
+moment, and their saves are idempotent, so a retry is safe. Django closes the broken connection at
+the end of the request (and health-checks reused ones), so the site recovers by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
+
+DATABASE_FAULTS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+logger = logging.getLogger(__name__)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503 page, rendered without touching the database (no user, session or messages)."""
+    # A context value wins over the context processors' lazy user and messages, which would
+    # load the session from the database that just failed.
+    context = {"user": AnonymousUser(), "messages": ()}
+    response = render(request, "503.html", context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+class DatabaseFaultMiddleware:
+    """Turns a database fault raised by a view into the 503 page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_FAULTS):
+            return None
+        logger.warning("Database unavailable for %s: %s", request.path, exception)
+        return database_unavailable(request)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database fault outside a view (saving the session) is still a 503."""
+    # Django calls this inside its `except` block, so the exception being handled is at hand.
+    if isinstance(sys.exception(), DATABASE_FAULTS):
+        return database_unavailable(request)
+    return defaults.server_error(request)
