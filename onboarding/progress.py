@@ -225,7 +225,6 @@ def ensure_journey(*, request: HttpRequest, guide: Guide) -> Journey:
     return journey
 
 
-@transaction.atomic
 def record_step(
     *,
     journey: Journey,
@@ -238,6 +237,24 @@ def record_step(
 
     Upserts, so a double-submitted or retried POST, or two tabs at once, leave one row a step.
     """
+    arguments = {"step": step, "next_step": next_step, "answers": answers, "steering": steering}
+    try:
+        return _save_step(journey=journey, **arguments)
+    except IntegrityError:
+        # Another request stamped this step reached just after our clock read, so "completed
+        # after reached" failed. That request has committed: a fresh clock reading is later.
+        return _save_step(journey=journey, **arguments)
+
+
+@transaction.atomic
+def _save_step(
+    *,
+    journey: Journey,
+    step: StepInfo,
+    next_step: StepInfo | None,
+    answers: dict[str, Any],
+    steering: dict[str, Any],
+) -> RowSnapshot:
     now = timezone.now()
     done = StepProgress(
         journey=journey,
@@ -251,9 +268,15 @@ def record_step(
     if next_step is not None:
         reached = StepProgress(journey=journey, step_id=next_step.id, reached_at=now)
         StepProgress.objects.bulk_create([reached], ignore_conflicts=True)
-    journey.answers = {**journey.answers, **steering}
-    # Saving renews updated_at, which keys the cached progress (and is the admin's last activity).
-    journey.save(update_fields=["answers", "updated_at"])
+    if steering:
+        # Merge into the answers as saved now, under a row lock, not as this request read them:
+        # another tab may have changed them since.
+        saved = Journey.objects.select_for_update().values_list("answers", flat=True)
+        journey.answers = {**saved.get(pk=journey.pk), **steering}
+        journey.save(update_fields=["answers", "updated_at"])
+    else:
+        # Saving renews updated_at, which keys the cached progress (and is the last activity).
+        journey.save(update_fields=["updated_at"])
     return RowSnapshot(status=done.status, answers=answers, completed_at=now)
 
 
