@@ -1,4 +1,6 @@
-"""Database faults answered with a friendly 503 and Retry-After, never a 500 traceback.
+"""Faults no request can avoid, answered with a clear page instead of a 500 traceback.
+
+A connection that drops mid-upload gets a 400: nothing was saved, the form can be sent again.
 
 While PostgreSQL restarts or fails over, every query raises OperationalError or InterfaceError.
 The request could not be served, but nothing is wrong with it: the person should try again in a
@@ -14,7 +16,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
@@ -36,8 +38,8 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class DatabaseFaultMiddleware:
-    """Turns a database fault raised by a view into the 503 page."""
+class FaultMiddleware:
+    """Turns a database fault raised by a view into the 503 page, a cut-off upload into a 400."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -46,10 +48,13 @@ class DatabaseFaultMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DATABASE_FAULTS):
-            return None
-        logger.warning("Database unavailable for %s: %s", request.path, exception)
-        return database_unavailable(request)
+        if isinstance(exception, UnreadablePostError):
+            message = "The connection was cut off before the whole form arrived. Nothing was saved."
+            return render(request, "400.html", {"message": message}, status=400)
+        if isinstance(exception, DATABASE_FAULTS):
+            logger.warning("Database unavailable for %s: %s", request.path, exception)
+            return database_unavailable(request)
+        return None
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

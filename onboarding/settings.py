@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Innermost, so a database fault raised by any view becomes the friendly 503.
-    "onboarding.faults.DatabaseFaultMiddleware",
+    "onboarding.faults.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "onboarding.urls"

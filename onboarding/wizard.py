@@ -136,6 +136,10 @@ class GuideWizard(NamedUrlSessionWizardView):
         """Every step form needs its step (the checklist form builds its boxes from it)."""
         return {"step": self._step_info(step)}
 
+    def process_step_files(self, form: StepForm) -> dict[str, Any]:
+        """Runs on every valid POST: no step asks for a file, so an uploaded one is never kept."""
+        return {}
+
     def get_form_initial(self, step: str) -> dict[str, Any]:
         """Pre-fill from the saved answers, then from any unsaved draft typed before Back."""
         info = self._step_info(step)
