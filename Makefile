@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Pytest arguments for `make test`; `make test-fast` skips the browser suite.
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast serve lint format clean
+.PHONY: install run test test-fast test-postgres serve lint format clean
 
 # pyenv reads .python-version (3.13); without pyenv, the first new-enough interpreter wins.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
@@ -33,12 +33,28 @@ run: install
 	$(PY) manage.py seed_guides
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production shape: settings from the environment (SECRET_KEY required; DATABASE_URL, REDIS_URL,
+# ALLOWED_HOSTS, ...), migrations, hashed and compressed static files, gunicorn (gunicorn.conf.py).
+serve: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py seed_guides
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@echo "Screenshots of the main pages (narrow and wide): $(CURDIR)/test-artifacts/screenshots/"
 
 test-fast: export SECRET_KEY ?= insecure-key-for-tests-only
 test-fast: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# The same tests on PostgreSQL, where the concurrent-claim tests really race (SQLite's in-memory
+# test database cannot take writes from several threads, so they are skipped there).
+test-postgres: export SECRET_KEY ?= insecure-key-for-tests-only
+test-postgres: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+test-postgres: install
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 lint: install

@@ -1,8 +1,30 @@
-"""Gunicorn settings; command-line flags override them (bench/load.py does)."""
+"""Gunicorn's settings for `make serve`, from the environment like the Django settings.
+
+Command-line flags override them (bench/load.py sets its own workers and logs).
+
+WEB_CONCURRENCY  worker processes (default: two per CPU core, plus one)
+HOST, PORT       where to listen (default 127.0.0.1:8000; HOST=0.0.0.0 behind a proxy elsewhere)
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 
+wsgi_app = "onboarding.wsgi:application"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Synchronous workers: every request is short, and the database and Redis hold all state, so
+# more capacity is more processes (here or on more machines), never shared memory.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+timeout = 30
+graceful_timeout = 20
+
+# Access and error lines go to standard output and error, for the service manager to keep;
+# share tokens are redacted from both.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+logger_class = "onboarding.logging.GunicornLogger"
+# Several servers may run on one machine (tests, blue-green deploys); nothing here uses
+# gunicorn's control socket, and they would all share its one default path.
+control_socket_disable = True

@@ -59,6 +59,7 @@ class StepState:
     applies: bool
     reachable: bool
     completed_at: Any
+    updated_at: Any = None  # when the status last changed; None before the step is reached
 
     @property
     def finished(self) -> bool:
@@ -78,6 +79,7 @@ class RowSnapshot:
     status: str
     answers: dict[str, Any]
     completed_at: Any
+    updated_at: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,10 @@ class Progress:
     @property
     def first_unfinished(self) -> StepState | None:
         return next((state for state in self.applicable if not state.finished), None)
+
+    @property
+    def stuck(self) -> tuple[StepState, ...]:
+        return tuple(state for state in self.applicable if state.status == Status.STUCK)
 
     @property
     def complete(self) -> bool:
@@ -177,6 +183,7 @@ def progress_of(
                 applies=step_applies,
                 reachable=step_applies and reachable,
                 completed_at=row.completed_at if row else None,
+                updated_at=row.updated_at if row else None,
             )
         )
         # Steps after the first unfinished one cannot be reached yet.
@@ -191,11 +198,12 @@ def _progress_rows(journey: Journey) -> dict[int, RowSnapshot]:
     Every progress write also saves the journey (record_step, mark_stuck), renewing updated_at,
     which this request read from the database: the key can never name stale rows.
     """
-    key = f"journey-progress:{journey.pk}:{journey.updated_at.isoformat()}"
+    # v2: snapshots gained updated_at; older cached ones lack it.
+    key = f"journey-progress:v2:{journey.pk}:{journey.updated_at.isoformat()}"
     rows = cache.get(key)
     if rows is None:
         rows = {
-            row.step_id: RowSnapshot(row.status, row.answers, row.completed_at)
+            row.step_id: RowSnapshot(row.status, row.answers, row.completed_at, row.updated_at)
             for row in journey.progress.all()
         }
         cache.set(key, rows, timeout=3600)
@@ -277,7 +285,7 @@ def _save_step(
     else:
         # Saving renews updated_at, which keys the cached progress (and is the last activity).
         journey.save(update_fields=["updated_at"])
-    return RowSnapshot(status=done.status, answers=answers, completed_at=now)
+    return RowSnapshot(status=done.status, answers=answers, completed_at=now, updated_at=now)
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -21,6 +23,25 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _mailer_from_url(url: str) -> dict[str, Any]:
+    """The MAILERS entry for an EMAIL_URL: submission:// (STARTTLS), smtps:// (TLS), smtp://."""
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    security = {"smtp": {}, "submission": {"use_tls": True}, "smtps": {"use_ssl": True}}
+    if parts.scheme not in security or not parts.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like submission://user:password@smtp.example.com:587"
+        )
+    options: dict[str, Any] = {"host": parts.hostname, **security[parts.scheme]}
+    if parts.port:
+        options["port"] = parts.port
+    if parts.username:
+        options["username"] = unquote(parts.username)
+        options["password"] = unquote(parts.password or "")
+    return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
 
 
 def _env_list(name: str, default: list[str]) -> list[str]:
@@ -40,7 +61,28 @@ CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])
 BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY", False)
 # HTTPS-only cookies and HSTS; on by default in production, off for local plain-HTTP runs.
 SECURE_TRANSPORT = _env_bool("SECURE_TRANSPORT", not DEBUG)
+# A proxy that redirects HTTP to HTTPS itself may turn Django's redirect off.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", SECURE_TRANSPORT)
+# The preload directive only takes effect once the domain's owner submits it to the browsers'
+# list; an operator who may ever need plain HTTP on a subdomain turns it off.
+SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)
+# collectstatic writes here and whitenoise serves from here.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# Outgoing mail (password resets): EMAIL_URL (submission://user:password@host:587, smtps://...,
+# smtp://...), or EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER, ...; neither: the console.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+# Lower-case on purpose: Django 6.1 deprecates the settings named EMAIL_HOST etc. for MAILERS.
+smtp_host = os.environ.get("EMAIL_HOST", "")
+smtp_port = os.environ.get("EMAIL_PORT", "")
+smtp_user = os.environ.get("EMAIL_HOST_USER", "")
+smtp_password = os.environ.get("EMAIL_HOST_PASSWORD", "")
+smtp_use_ssl = _env_bool("EMAIL_USE_SSL", False)
+smtp_use_tls = _env_bool("EMAIL_USE_TLS", not smtp_use_ssl)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Step by step <noreply@localhost>")
+# The request header a trusted proxy puts the client's address in (e.g. X-Real-IP); without it
+# every client behind the proxy would share one failed-login count. Empty: REMOTE_ADDR.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
 if not SECRET_KEY:
     if not DEBUG:
@@ -68,13 +110,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that every page (also a 400 raised by a later middleware) gets the policy and
+    # its error page a nonce for its scripts.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "onboarding.middleware.RefuseUndecodableInput",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Innermost, so a database fault raised by any view becomes the friendly 503.
     "onboarding.faults.FaultMiddleware",
@@ -83,7 +128,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "onboarding.urls"
 WSGI_APPLICATION = "onboarding.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "/accounts/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account"
+LOGOUT_REDIRECT_URL = "landing"
+# The lockout-aware backend refuses every login while failed attempts are over the limit, so the
+# admin's login form is limited as well as ours.
+AUTHENTICATION_BACKENDS = ["onboarding.accounts.backends.LockoutAwareBackend"]
 
 TEMPLATES = [
     {
@@ -118,6 +168,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate limits count in this same default cache, so every process shares one count.
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -137,16 +188,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset link works once (it is tied to the password hash) and for one hour at most.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 PHONENUMBER_DB_FORMAT = "E164"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Mail --------------------------------------------------------------------------------------
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_URL:
+    MAILERS = {"default": _mailer_from_url(EMAIL_URL)}
+elif smtp_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": smtp_host,
+                "port": int(smtp_port) if smtp_port else None,
+                "username": smtp_user,
+                "password": smtp_password,
+                "use_ssl": smtp_use_ssl,
+                "use_tls": smtp_use_tls and not smtp_use_ssl,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
 # --- Static files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -171,10 +244,17 @@ SECURE_CSP = {
 }
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Scripts never read the CSRF cookie: pages carry the token (a hidden field, and hx-headers).
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "onboarding.errors.csrf_failure"
+# The largest form (an editor's step in admin) is a few KB; anything far bigger is refused
+# with a 400 before it is read into memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 if SECURE_TRANSPORT:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -183,14 +263,36 @@ if SECURE_TRANSPORT:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging -----------------------------------------------------------------------------------
+# Share tokens are redacted from the request loggers: a token in a log line is the link itself.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_share_tokens": {"()": "onboarding.logging.RedactShareTokens"}},
+    "formatters": {
+        # Django's own runserver format, which this config would otherwise drop.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        # On the handler too, for any other logger that mentions a path.
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_share_tokens"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        "django.request": {"filters": ["redact_share_tokens"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["redact_share_tokens"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -252,7 +252,14 @@ class MobileNumberField(SplitPhoneNumberField):
 
     def prefix_field(self) -> forms.ChoiceField:
         # A callable keeps the 250 choices out of the per-form deep copy of the fields.
-        return forms.ChoiceField(choices=phone_prefix_choices, widget=LongSelect)
+        return forms.ChoiceField(
+            choices=phone_prefix_choices, widget=LongSelect(attrs={"aria-label": "Country"})
+        )
+
+    def number_field(self) -> forms.CharField:
+        field = super().number_field()
+        field.widget.attrs.update({"aria-label": "Mobile number", "autocomplete": "tel-national"})
+        return field
 
     def clean(self, value: Any) -> Any:
         number = super().clean(value)

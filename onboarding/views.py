@@ -15,6 +15,7 @@ from django_htmx.middleware import HtmxDetails
 
 from onboarding.models import Guide
 from onboarding.progress import Owner, guide_and_journey, progress_of
+from onboarding.share_views import share_panel_context
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -35,12 +36,12 @@ def landing(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def task_list(request: HtmxHttpRequest, guide: str) -> HttpResponse:
-    """The guide overview: every step with its status, "N of M done", and Continue."""
+    """The guide overview: every step with its status, "N of M done", Continue, and sharing."""
     guide_row, journey = guide_and_journey(guide_slug=guide, owner=Owner.of(request))
     progress = progress_of(guide=guide_row, journey=journey)
-    return render(
-        request, "onboarding/task_list.html", {"progress": progress, "guide": progress.guide}
-    )
+    context = {"progress": progress, "guide": progress.guide}
+    context.update(share_panel_context(guide=progress.guide, journey=journey))
+    return render(request, "onboarding/task_list.html", context)
 
 
 @require_GET

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
@@ -34,6 +35,8 @@ from onboarding.progress import (
     progress_of,
     record_step,
 )
+from onboarding.qr import qr_svg
+from onboarding.share_views import share_panel_context
 from onboarding.step_forms import ReadForm, StepForm, form_class_for
 
 DONE = "done"
@@ -185,6 +188,9 @@ class GuideWizard(NamedUrlSessionWizardView):
     def done(self, form_list: list[str], **kwargs: Any) -> HttpResponse:
         """Mark the journey complete and show the check-your-answers page."""
         complete_journey(journey=self.journey)
+        if self.request.htmx:
+            # htmx swaps step content; the finish page is a page of its own, so load it whole.
+            return HttpResponseClientRedirect(self.get_step_url(DONE))
         rows = [
             (
                 state,
@@ -194,11 +200,9 @@ class GuideWizard(NamedUrlSessionWizardView):
             )
             for state in self.progress.applicable
         ]
-        return render(
-            self.request,
-            "onboarding/finish.html",
-            {"progress": self.progress, "guide": self.progress.guide, "rows": rows},
-        )
+        context = {"progress": self.progress, "guide": self.progress.guide, "rows": rows}
+        context.update(share_panel_context(guide=self.progress.guide, journey=self.journey))
+        return render(self.request, "onboarding/finish.html", context)
 
     def get_context_data(self, form: StepForm, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form=form, **kwargs)
@@ -210,8 +214,20 @@ class GuideWizard(NamedUrlSessionWizardView):
             step=state.step,
             previous_url=self._previous_url(),
             has_draft=bool(self.storage.draft(self.steps.current)),
+            phone_handoff=self._phone_handoff(),
         )
         return context
+
+    def _phone_handoff(self) -> dict[str, str]:
+        """Continue on your phone: a QR code of this step, for an account.
+
+        A visitor's progress lives in this browser's session, which a phone does not share, so
+        visitors get the "Save your progress" prompt instead (in the template).
+        """
+        if not self.request.user.is_authenticated:
+            return {}
+        path = self.get_step_url(self.steps.current)
+        return {"qr": qr_svg(self.request.build_absolute_uri(path))}
 
     def _previous_url(self) -> str:
         previous = self.steps.prev

@@ -7,8 +7,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from onboarding.accounts.models import User
 from onboarding.models import Journey, StepProgress
 from tests.factories import management, post_step, valid_fields
+from tests.qr_reader import encodes, svgs_in
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +267,20 @@ def test_healthz_is_ok_without_the_database(client, django_assert_num_queries):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_a_signed_in_person_gets_a_qr_code_of_the_step_to_continue_on_a_phone(client, steps):
+    client.force_login(User.objects.create_user("phone@example.com", "a long pass phrase"))
+    post_step(client, steps["about-alipay"])
+    page = client.get("/guides/alipay/prepare/").text
+    assert "Continue on your phone" in page
+    [svg] = svgs_in(page)
+    assert encodes(svg, "http://testserver/guides/alipay/prepare/")
+
+
+def test_a_visitor_is_asked_to_create_an_account_to_continue_on_a_phone(client, steps):
+    page = client.get("/guides/alipay/about-alipay/").text
+    assert "Save your progress" in page
+    assert "carry on from your phone" in page
+    assert 'href="/accounts/signup/?next=/guides/alipay/about-alipay/"' in page
+    assert 'class="qr-code"' not in page

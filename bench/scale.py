@@ -1,0 +1,181 @@
+"""Scale check on PostgreSQL: a million journeys, the page queries' plans, the funnel's time.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/onboarding_scale python bench/scale.py \
+        [--journeys 1000000]
+
+Use a scratch database: the script migrates it, seeds the guides, deletes every journey in it
+and fills it with COPY. It then prints EXPLAIN ANALYZE of the queries a step page, the sidebar,
+a share page and the admin funnel run, says whether each uses an index, and times the funnel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/onboarding_scale"
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
+        raise SystemExit("bench/scale.py needs DATABASE_URL to point at a PostgreSQL database")
+    os.environ.setdefault("SECRET_KEY", "scale-benchmark-only")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onboarding.settings")
+    sys.path.insert(0, str(ROOT))
+    create_database_if_missing(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+
+
+def create_database_if_missing(url: str) -> None:
+    import psycopg
+    from dj_database_url import parse
+
+    config = parse(url)
+    admin = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **admin) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def fill(journeys: int) -> None:
+    """Journeys that stop at a random step (most finish early ones), with their progress rows."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from onboarding.models import Guide, Journey, StepProgress
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_guides", verbosity=0)
+    guide = Guide.objects.get(slug="alipay")
+    steps = list(guide.steps.order_by("order").values_list("id", flat=True))
+    Journey.objects.all().delete()
+    rng = random.Random(7)
+    now = datetime.now(tz=UTC)
+    started = time.perf_counter()
+    plans = [
+        (now - timedelta(minutes=rng.randrange(60 * 24 * 90)), _reached(rng, len(steps)))
+        for _ in range(journeys)
+    ]
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        with raw.cursor() as copy_cursor:
+            first_id = copy_cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('onboarding_journey', 'id'))"
+            ).fetchone()[0]
+            with copy_cursor.copy(
+                "COPY onboarding_journey (id, guide_id, session_key, answers, started_at, "
+                "updated_at, completed_at) FROM STDIN"
+            ) as copy:
+                for offset, (start, reached) in enumerate(plans):
+                    done = start + timedelta(minutes=5 * reached) if reached == len(steps) else None
+                    copy.write_row(
+                        (first_id + offset, guide.pk, f"scale-{offset}", '{"location": "outside"}',
+                         start, start + timedelta(minutes=5 * reached), done)
+                    )  # fmt: skip
+            copy_cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('onboarding_journey', 'id'), %s)",
+                [first_id + journeys],
+            )
+            rows = 0
+            with copy_cursor.copy(
+                "COPY onboarding_stepprogress (journey_id, step_id, status, answers, reached_at, "
+                "updated_at, completed_at) FROM STDIN"
+            ) as copy:
+                for offset, (start, reached) in enumerate(plans):
+                    for index, step_id in enumerate(steps[:reached]):
+                        at = start + timedelta(minutes=5 * index)
+                        last = index == reached - 1 and reached < len(steps)
+                        status = rng.choice(["stuck", "in_progress"]) if last else "done"
+                        finished = None if last else at + timedelta(seconds=rng.randrange(20, 900))
+                        copy.write_row(
+                            (first_id + offset, step_id, status, "{}", at, finished or at, finished)
+                        )
+                        rows += 1
+        cursor.execute("VACUUM ANALYZE onboarding_journey")
+        cursor.execute("VACUUM ANALYZE onboarding_stepprogress")
+    print(
+        f"filled {journeys:,} journeys and {rows:,} progress rows "
+        f"in {time.perf_counter() - started:.1f} s (COPY)"
+    )
+    assert StepProgress.objects.count() == rows
+
+
+def _reached(rng: random.Random, step_count: int) -> int:
+    """How many steps a journey reached: about one in five stops at each of the early steps."""
+    reached = 1
+    while reached < step_count and rng.random() < 0.85:
+        reached += 1
+    return reached
+
+
+def explain(title: str, queryset) -> None:
+    plan = queryset.explain(analyze=True, buffers=True)
+    uses_index = "Index" in plan
+    print(f"\n--- {title}: {'uses an index' if uses_index else 'NO INDEX'}\n{plan}")
+
+
+def report() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onboarding.funnel import funnel_of
+    from onboarding.models import Guide, Journey, ShareLink, StepProgress
+
+    guide = Guide.objects.get(slug="alipay")
+    journey = Journey.objects.order_by("-id").first()
+    explain(
+        "step page: the visitor's journey and its guide",
+        Journey.objects.select_related("guide").filter(
+            session_key=journey.session_key, guide__slug="alipay", guide__published=True
+        ),
+    )
+    explain("step page: the journey's progress rows", StepProgress.objects.filter(journey=journey))
+    explain("share page: the link by token hash", ShareLink.objects.filter(token_hash="0" * 64))
+
+    funnel_of(guide=guide)  # warm the buffers, as a busy server would have them
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        funnel = funnel_of(guide=guide)
+        seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        for number, query in enumerate(queries.captured_queries, start=1):
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            print(f"\n--- funnel query {number}: {'uses an index' if 'Index' in plan else 'no index'}")
+            print(plan)
+    print(
+        f"\nfunnel: {len(queries.captured_queries)} queries, {seconds:.2f} s over "
+        f"{funnel.journeys:,} journeys; first step reached by {funnel.steps[0].reached:,}, "
+        f"last finished by {funnel.steps[-1].finished:,}"
+    )
+    print(json.dumps({"funnel_seconds": round(seconds, 3), "journeys": funnel.journeys}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--journeys", type=int, default=1_000_000)
+    parser.add_argument("--skip-fill", action="store_true", help="reuse the rows already there")
+    args = parser.parse_args()
+    setup_django()
+    if not args.skip_fill:
+        fill(args.journeys)
+    report()
+
+
+if __name__ == "__main__":
+    main()
