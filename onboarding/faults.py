@@ -21,6 +21,8 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 
+from onboarding.errors import bad_request
+
 DATABASE_FAULTS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
 
@@ -38,8 +40,18 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def fault_response(request: HttpRequest, exception: BaseException | None) -> HttpResponse | None:
+    """The page for a fault no request can avoid, or None for any other exception."""
+    if isinstance(exception, UnreadablePostError):
+        return bad_request(request, exception)
+    if isinstance(exception, DATABASE_FAULTS):
+        logger.warning("Database unavailable for %s: %s", request.path, exception)
+        return database_unavailable(request)
+    return None
+
+
 class FaultMiddleware:
-    """Turns a database fault raised by a view into the 503 page, a cut-off upload into a 400."""
+    """Answers a fault raised by a view: a 503 for the database, a 400 for a cut-off upload."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -48,18 +60,11 @@ class FaultMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, UnreadablePostError):
-            message = "The connection was cut off before the whole form arrived. Nothing was saved."
-            return render(request, "400.html", {"message": message}, status=400)
-        if isinstance(exception, DATABASE_FAULTS):
-            logger.warning("Database unavailable for %s: %s", request.path, exception)
-            return database_unavailable(request)
-        return None
+        return fault_response(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: a database fault outside a view (saving the session) is still a 503."""
+    """handler500: the same answers for a fault outside a view (a middleware reading the body,
+    saving the session); anything else is a real 500."""
     # Django calls this inside its `except` block, so the exception being handled is at hand.
-    if isinstance(sys.exception(), DATABASE_FAULTS):
-        return database_unavailable(request)
-    return defaults.server_error(request)
+    return fault_response(request, sys.exception()) or defaults.server_error(request)
