@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "django.forms",
     "formtools",
     "django_htmx",
+    "adminsortable2",
     "phonenumber_field",
     "onboarding.accounts",
     "onboarding",

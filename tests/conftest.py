@@ -3,10 +3,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from onboarding.accounts.models import User
 from tests.factories import seed_alipay
 
 
@@ -36,6 +39,23 @@ def alipay(db):
 def steps(alipay):
     """The Alipay guide's steps by slug."""
     return {step.slug: step for step in alipay.steps.prefetch_related("checklist_items")}
+
+
+@pytest.fixture
+def editor(db):
+    """A member of staff in the Editors group (created by migration), not a superuser."""
+    # No password: tests log in with force_login, and hashing one is slow.
+    user = User.objects.create_user("editor@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A test client of its own, logged in as an editor (`client` stays an anonymous visitor)."""
+    client = Client()
+    client.force_login(editor)
+    return client
 
 
 # --- Hypothesis: settings profiles and a count of generated cases --------------------------------
