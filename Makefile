@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Pytest arguments for `make test`; `make test-fast` skips the browser suite.
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast test-postgres serve bench bench-scale lint format clean
+.PHONY: install run test test-fast test-postgres fuzz people serve bench bench-scale lint format clean
 
 # pyenv reads .python-version (3.13); without pyenv, the first new-enough interpreter wins.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
@@ -66,6 +66,19 @@ bench: install
 
 bench-scale: install
 	$(PY) bench/scale.py $(BENCH_ARGS)
+
+# The property-based tests with Hypothesis's large "nightly" profile, fresh random inputs each
+# run (`make test` uses the "ci" profile: fixed inputs, over 10,000 cases, a minute or so).
+fuzz: export SECRET_KEY ?= insecure-key-for-tests-only
+fuzz: install
+	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest tests/test_fuzz_forms.py tests/test_fuzz_requests.py $(PYTEST_ARGS)
+
+# Simulated people (200 by default) walk the whole guide against gunicorn, then the database is
+# checked: 0 errors, 0 lost, 0 duplicated. PostgreSQL when DATABASE_URL is set, else SQLite.
+# PEOPLE_ARGS, e.g. "--workers 4 --restart-postgres-at 20" (see bench/people.py --help).
+PEOPLE_ARGS ?=
+people: install
+	$(PY) bench/people.py $(PEOPLE_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

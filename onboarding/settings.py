@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost, so a database fault raised by any view becomes the friendly 503.
+    "onboarding.faults.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "onboarding.urls"

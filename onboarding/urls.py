@@ -9,6 +9,9 @@ from django.urls import include, path
 from onboarding import share_views, views
 from onboarding.wizard import GuideWizard
 
+# A database fault outside a view (e.g. saving the session) is a 503, like one inside a view.
+handler500 = "onboarding.faults.server_error"
+
 guide_wizard = GuideWizard.as_view(url_name="step", done_step_name="done")
 handler400 = "onboarding.errors.bad_request"
 
