@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Pytest arguments for `make test`; `make test-fast` skips the browser suite.
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast serve lint format clean
+.PHONY: install run test test-fast test-postgres fuzz people serve bench bench-scale lint format clean
 
 # pyenv reads .python-version (3.13); without pyenv, the first new-enough interpreter wins.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
@@ -28,10 +28,12 @@ $(VENV)/.installed: $(PY) pyproject.toml
 
 install: $(VENV)/.installed
 
+# Local development: DEBUG on (so no SECRET_KEY is needed), SQLite unless DATABASE_URL says otherwise.
+run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_guides
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production shape: settings from the environment (SECRET_KEY required; DATABASE_URL, REDIS_URL,
 # ALLOWED_HOSTS, ...), migrations, hashed and compressed static files, gunicorn (gunicorn.conf.py).
@@ -49,6 +51,34 @@ test: install
 test-fast: export SECRET_KEY ?= insecure-key-for-tests-only
 test-fast: install
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# The same tests on PostgreSQL, where the concurrent-claim tests really race (SQLite's in-memory
+# test database cannot take writes from several threads, so they are skipped there).
+test-postgres: export SECRET_KEY ?= insecure-key-for-tests-only
+test-postgres: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+test-postgres: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Load benchmark against /healthz (BENCH_ARGS, e.g. "--workers 2 --seconds 5 --rounds 3"), and
+# the PostgreSQL scale check (a million journeys; DATABASE_URL names a scratch database).
+bench: install
+	$(PY) bench/load.py $(BENCH_ARGS)
+
+bench-scale: install
+	$(PY) bench/scale.py $(BENCH_ARGS)
+
+# The property-based tests with Hypothesis's large "nightly" profile, fresh random inputs each
+# run (`make test` uses the "ci" profile: fixed inputs, over 10,000 cases, a minute or so).
+fuzz: export SECRET_KEY ?= insecure-key-for-tests-only
+fuzz: install
+	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest tests/test_fuzz_forms.py tests/test_fuzz_requests.py $(PYTEST_ARGS)
+
+# Simulated people (200 by default) walk the whole guide against gunicorn, then the database is
+# checked: 0 errors, 0 lost, 0 duplicated. PostgreSQL when DATABASE_URL is set, else SQLite.
+# PEOPLE_ARGS, e.g. "--workers 4 --restart-postgres-at 20" (see bench/people.py --help).
+PEOPLE_ARGS ?=
+people: install
+	$(PY) bench/people.py $(PEOPLE_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

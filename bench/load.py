@@ -29,6 +29,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -104,7 +105,10 @@ def prepare(env: dict[str, str]) -> None:
         )
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, *, stderr: IO[str] | None = None
+) -> subprocess.Popen:
+    """gunicorn on this loopback port; its log (and Django's) to stderr, ours by default."""
     process = subprocess.Popen(
         [
             PYTHON,
@@ -126,6 +130,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
         ],  # fmt: skip
         cwd=ROOT,
         env=env,
+        stderr=stderr,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

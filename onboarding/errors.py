@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -15,6 +15,10 @@ _MESSAGES: dict[type[Exception], str] = {
     DisallowedHost: "This site is not served at the address your browser asked for.",
     RequestDataTooBig: _TOO_MUCH,
     TooManyFieldsSent: _TOO_MUCH,
+    UnreadablePostError: (
+        "The connection was cut off before the whole form arrived. Nothing was saved: "
+        "send it again."
+    ),
 }
 
 

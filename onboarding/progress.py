@@ -7,6 +7,7 @@ rotates at login, when the journey is claimed by the account).
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -233,7 +234,10 @@ def ensure_journey(*, request: HttpRequest, guide: Guide) -> Journey:
     return journey
 
 
-@transaction.atomic
+class JourneyGone(Exception):
+    """The journey was merged into an account's (a login elsewhere) while this request ran."""
+
+
 def record_step(
     *,
     journey: Journey,
@@ -245,8 +249,33 @@ def record_step(
     """Save a step as done with its answers, and mark the next step as reached.
 
     Upserts, so a double-submitted or retried POST, or two tabs at once, leave one row a step.
+    Raises JourneyGone, saving nothing, if a login claimed the journey into another meanwhile.
     """
-    now = timezone.now()
+    arguments = {"step": step, "next_step": next_step, "answers": answers, "steering": steering}
+    try:
+        return _save_step(journey=journey, **arguments)
+    except IntegrityError:
+        # "Completed after reached" failed: another request stamped this step reached with a
+        # clock ahead of ours (another server's). Complete it no earlier than that.
+        reached = StepProgress.objects.filter(journey=journey, step_id=step.id)
+        return _save_step(
+            journey=journey, **arguments, not_before=reached.values_list("reached_at").get()[0]
+        )
+
+
+@transaction.atomic
+def _save_step(
+    *,
+    journey: Journey,
+    step: StepInfo,
+    next_step: StepInfo | None,
+    answers: dict[str, Any],
+    steering: dict[str, Any],
+    not_before: datetime.datetime | None = None,
+) -> RowSnapshot:
+    _lock(journey, steering=steering)
+    # Read after the lock: saves of one journey take turns, so their times follow that order.
+    now = timezone.now() if not_before is None else max(timezone.now(), not_before)
     done = StepProgress(
         journey=journey,
         step_id=step.id,
@@ -259,18 +288,37 @@ def record_step(
     if next_step is not None:
         reached = StepProgress(journey=journey, step_id=next_step.id, reached_at=now)
         StepProgress.objects.bulk_create([reached], ignore_conflicts=True)
-    journey.answers = {**journey.answers, **steering}
-    # Saving renews updated_at, which keys the cached progress (and is the admin's last activity).
-    journey.save(update_fields=["answers", "updated_at"])
     return RowSnapshot(status=done.status, answers=answers, completed_at=now, updated_at=now)
+
+
+def _lock(journey: Journey, *, steering: Mapping[str, Any] | None = None) -> None:
+    """Lock the journey's row (as a login's claim does, first, so the two never deadlock),
+    renew its updated_at and merge in steering answers; JourneyGone if a claim merged it away.
+
+    updated_at keys the cached progress, so it is renewed by every change of progress.
+    """
+    if steering:
+        # Merge into the answers as saved now, not as this request read them: another tab
+        # may have changed them since.
+        saved = Journey.objects.select_for_update().filter(pk=journey.pk)
+        current = saved.values_list("answers", flat=True).first()
+        if current is None:
+            raise JourneyGone
+        journey.answers = {**current, **steering}
+        journey.save(update_fields=["answers", "updated_at"])
+        return
+    now = timezone.now()
+    if not Journey.objects.filter(pk=journey.pk).update(updated_at=now):
+        raise JourneyGone
+    journey.updated_at = now
 
 
 @transaction.atomic
 def mark_stuck(*, journey: Journey, step: StepInfo) -> None:
     """Record that the person is stuck on a step (it keeps any answers it had)."""
+    _lock(journey)
     stuck = StepProgress(journey=journey, step_id=step.id, status=Status.STUCK, completed_at=None)
     _upsert(stuck, update_fields=["status", "completed_at", "updated_at"])
-    journey.save(update_fields=["updated_at"])
 
 
 def _upsert(progress: StepProgress, *, update_fields: list[str]) -> None:

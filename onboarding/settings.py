@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -21,6 +23,25 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _mailer_from_url(url: str) -> dict[str, Any]:
+    """The MAILERS entry for an EMAIL_URL: submission:// (STARTTLS), smtps:// (TLS), smtp://."""
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    security = {"smtp": {}, "submission": {"use_tls": True}, "smtps": {"use_ssl": True}}
+    if parts.scheme not in security or not parts.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like submission://user:password@smtp.example.com:587"
+        )
+    options: dict[str, Any] = {"host": parts.hostname, **security[parts.scheme]}
+    if parts.port:
+        options["port"] = parts.port
+    if parts.username:
+        options["username"] = unquote(parts.username)
+        options["password"] = unquote(parts.password or "")
+    return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
 
 
 def _env_list(name: str, default: list[str]) -> list[str]:
@@ -48,6 +69,20 @@ SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)
 # collectstatic writes here and whitenoise serves from here.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# Outgoing mail (password resets): EMAIL_URL (submission://user:password@host:587, smtps://...,
+# smtp://...), or EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER, ...; neither: the console.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+# Lower-case on purpose: Django 6.1 deprecates the settings named EMAIL_HOST etc. for MAILERS.
+smtp_host = os.environ.get("EMAIL_HOST", "")
+smtp_port = os.environ.get("EMAIL_PORT", "")
+smtp_user = os.environ.get("EMAIL_HOST_USER", "")
+smtp_password = os.environ.get("EMAIL_HOST_PASSWORD", "")
+smtp_use_ssl = _env_bool("EMAIL_USE_SSL", False)
+smtp_use_tls = _env_bool("EMAIL_USE_TLS", not smtp_use_ssl)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Step by step <noreply@localhost>")
+# The request header a trusted proxy puts the client's address in (e.g. X-Real-IP); without it
+# every client behind the proxy would share one failed-login count. Empty: REMOTE_ADDR.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
 if not SECRET_KEY:
     if not DEBUG:
@@ -67,6 +102,7 @@ INSTALLED_APPS = [
     "django.forms",
     "formtools",
     "django_htmx",
+    "adminsortable2",
     "phonenumber_field",
     "onboarding.accounts",
     "onboarding",
@@ -86,12 +122,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost, so a database fault raised by any view becomes the friendly 503.
+    "onboarding.faults.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "onboarding.urls"
 WSGI_APPLICATION = "onboarding.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "/accounts/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account"
+LOGOUT_REDIRECT_URL = "landing"
+# The lockout-aware backend refuses every login while failed attempts are over the limit, so the
+# admin's login form is limited as well as ours.
+AUTHENTICATION_BACKENDS = ["onboarding.accounts.backends.LockoutAwareBackend"]
 
 TEMPLATES = [
     {
@@ -146,11 +189,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset link works once (it is tied to the password hash) and for one hour at most.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 PHONENUMBER_DB_FORMAT = "E164"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# --- Mail --------------------------------------------------------------------------------------
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_URL:
+    MAILERS = {"default": _mailer_from_url(EMAIL_URL)}
+elif smtp_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": smtp_host,
+                "port": int(smtp_port) if smtp_port else None,
+                "username": smtp_user,
+                "password": smtp_password,
+                "use_ssl": smtp_use_ssl,
+                "use_tls": smtp_use_tls and not smtp_use_ssl,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # --- Static files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"

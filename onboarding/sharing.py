@@ -101,6 +101,11 @@ def revoke_share_link(*, owner: Owner, link_id: int) -> ShareLink:
     return link
 
 
+def revoke_share_links(*, links: QuerySet[ShareLink]) -> int:
+    """Revoke these links now, for the admin; links already revoked keep their first time."""
+    return links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 # --- Guessing ----------------------------------------------------------------------------------
 
 

@@ -66,7 +66,7 @@ def _step_in_url(request: HtmxHttpRequest, guide: str) -> str | None:
         return None
     try:
         match = resolve(urlsplit(current_url).path)
-    except Resolver404:
+    except (Resolver404, ValueError):  # a header is whatever the client sends, e.g. "http://["
         return None
     if match.url_name == "step" and match.kwargs.get("guide") == guide:
         return match.kwargs["step"]

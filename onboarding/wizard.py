@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from onboarding.conditions import applies
 from onboarding.content import StepInfo
 from onboarding.page_cache import cached_page
 from onboarding.progress import (
+    JourneyGone,
     Owner,
     Progress,
     RowSnapshot,
@@ -41,8 +41,10 @@ from onboarding.share_views import share_panel_context
 from onboarding.step_forms import ReadForm, StepForm, form_class_for
 
 DONE = "done"
-# Written out, not reversed: the accounts app that serves it is built on another branch.
-SIGNUP_PATH = "/accounts/signup/"
+JOURNEY_MOVED = (
+    "This step was not saved: your progress has just moved to your account. Log in if you "
+    "are not logged in here, then save the step again."
+)
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -118,9 +120,14 @@ class GuideWizard(NamedUrlSessionWizardView):
         if self._has_fields_of_other_steps(slug):
             return bad_request(self.request, "This form held answers for a different step.")
         self.storage.current_step = slug
-        if "stuck" in self.request.POST:
-            return self._stuck(slug)
-        return super().post(*args, **kwargs)
+        try:
+            if "stuck" in self.request.POST:
+                return self._stuck(slug)
+            return super().post(*args, **kwargs)
+        except JourneyGone:
+            # A login in another tab moved this progress into the account as this request ran.
+            messages.warning(self.request, JOURNEY_MOVED)
+            return redirect(self.get_step_url(slug))
 
     def _has_fields_of_other_steps(self, slug: str) -> bool:
         other_prefixes = tuple(f"{other}-" for other in self.form_list if other != slug)
@@ -141,6 +148,10 @@ class GuideWizard(NamedUrlSessionWizardView):
     def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
         """Every step form needs its step (the checklist form builds its boxes from it)."""
         return {"step": self._step_info(step)}
+
+    def process_step_files(self, form: StepForm) -> dict[str, Any]:
+        """Runs on every valid POST: no step asks for a file, so an uploaded one is never kept."""
+        return {}
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
         """Pre-fill from the saved answers, then from any unsaved draft typed before Back."""
@@ -218,12 +229,15 @@ class GuideWizard(NamedUrlSessionWizardView):
         return context
 
     def _phone_handoff(self) -> dict[str, str]:
-        """Continue on your phone: a QR code of this step for an account, else sign up first."""
+        """Continue on your phone: a QR code of this step, for an account.
+
+        A visitor's progress lives in this browser's session, which a phone does not share, so
+        visitors get the "Save your progress" prompt instead (in the template).
+        """
+        if not self.request.user.is_authenticated:
+            return {}
         path = self.get_step_url(self.steps.current)
-        if self.request.user.is_authenticated:
-            return {"qr": qr_svg(self.request.build_absolute_uri(path))}
-        # A visitor's progress lives in this browser's session, which a phone does not share.
-        return {"signup_url": f"{SIGNUP_PATH}?{urlencode({'next': path})}"}
+        return {"qr": qr_svg(self.request.build_absolute_uri(path))}
 
     def _previous_url(self) -> str:
         previous = self.steps.prev

@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-import pytest
-from django.core.cache import cache
+import os
 
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+from onboarding.accounts.models import User
 from tests.factories import seed_alipay
 
 
@@ -32,3 +39,59 @@ def alipay(db):
 def steps(alipay):
     """The Alipay guide's steps by slug."""
     return {step.slug: step for step in alipay.steps.prefetch_related("checklist_items")}
+
+
+@pytest.fixture
+def editor(db):
+    """A member of staff in the Editors group (created by migration), not a superuser."""
+    # No password: tests log in with force_login, and hashing one is slow.
+    user = User.objects.create_user("editor@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A test client of its own, logged in as an editor (`client` stays an anonymous visitor)."""
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+# --- Hypothesis: settings profiles and a count of generated cases --------------------------------
+# HYPOTHESIS_PROFILE=ci (the default) keeps the whole suite near two minutes while generating over
+# 10,000 cases; `make fuzz` runs "nightly", twenty times larger and freshly random each night.
+# Fuzz tests share one database and client across their examples on purpose (the journey is set
+# up once per test), hence the function-scoped fixture check is off; time is CPU-bound and noisy
+# on shared machines, hence no per-example deadline.
+_FUZZ_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+hypothesis_settings.register_profile(
+    "ci", max_examples=100, deadline=None, derandomize=True, suppress_health_check=_FUZZ_HEALTH
+)
+hypothesis_settings.register_profile(
+    "nightly", max_examples=2000, deadline=None, suppress_health_check=_FUZZ_HEALTH
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+class CaseCounter:
+    """Counts the examples the fuzz tests ran, for the summary at the end of the run."""
+
+    count = 0
+
+    def __call__(self) -> None:
+        CaseCounter.count += 1
+
+
+@pytest.fixture(scope="session")
+def count_case() -> CaseCounter:
+    """Call once per generated example."""
+    return CaseCounter()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if CaseCounter.count:
+        profile = hypothesis_settings.get_current_profile_name()
+        terminalreporter.write_line(
+            f"hypothesis: {CaseCounter.count} generated cases (profile {profile})"
+        )

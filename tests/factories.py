@@ -87,3 +87,21 @@ def post_step(client, step: Step, fields: dict[str, Any] | None = None, **header
         **(valid_fields(step) if fields is None else fields),
     }
     return client.post(step.get_absolute_url(), data, headers=headers)
+
+
+PASSWORD = "a-long-enough-passphrase-42"
+
+
+def make_user(email: str = "ana@example.com", password: str = PASSWORD):
+    """An account that logs in with this email and password."""
+    from onboarding.accounts.models import User
+
+    return User.objects.create_user(email=email, password=password)
+
+
+def log_in(
+    client, email: str = "ana@example.com", password: str = PASSWORD, next: str = "", **meta: Any
+):
+    """POST the login form, as a person would (meta: request headers such as REMOTE_ADDR)."""
+    data = {"username": email, "password": password, **({"next": next} if next else {})}
+    return client.post("/accounts/login/", data, **meta)

@@ -55,11 +55,21 @@ def deploy_check(**env: str) -> subprocess.CompletedProcess[str]:
     return run_in_production("manage.py", "check", "--deploy", "--fail-level", "WARNING", **env)
 
 
+PRODUCTION_MAIL = "submission://portal:secret@smtp.example.com:587"
+
+
 def test_deploy_check_passes_with_production_settings():
-    result = deploy_check(BEHIND_TLS_PROXY="1")
+    result = deploy_check(BEHIND_TLS_PROXY="1", EMAIL_URL=PRODUCTION_MAIL)
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_fails_when_production_has_no_mail_server():
+    result = deploy_check(BEHIND_TLS_PROXY="1")
+
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr
 
 
 def test_deploy_check_fails_when_production_runs_in_debug():

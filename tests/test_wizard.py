@@ -280,6 +280,7 @@ def test_a_signed_in_person_gets_a_qr_code_of_the_step_to_continue_on_a_phone(cl
 
 def test_a_visitor_is_asked_to_create_an_account_to_continue_on_a_phone(client, steps):
     page = client.get("/guides/alipay/about-alipay/").text
-    assert "Continue on your phone" in page
-    assert 'href="/accounts/signup/?next=%2Fguides%2Falipay%2Fabout-alipay%2F"' in page
+    assert "Save your progress" in page
+    assert "carry on from your phone" in page
+    assert 'href="/accounts/signup/?next=/guides/alipay/about-alipay/"' in page
     assert 'class="qr-code"' not in page

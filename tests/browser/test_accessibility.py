@@ -69,3 +69,20 @@ def test_errors_are_announced_and_linked_to_their_fields(page: Page, site):
     expect(page).to_have_title(re.compile("^Error: "))
     summary.get_by_role("link").first.click()
     expect(page.locator("input[name$='-confirmed']")).to_be_focused()
+
+
+def test_share_controls_and_the_share_page_have_no_violations(page: Page, browser, site):
+    page.goto(site + "/guides/alipay/about-alipay/")
+    fill_step(page)
+    save(page)
+    page.goto(site + "/guides/alipay/")
+    page.get_by_role("button", name="Create a share link").click()
+    link = page.locator("input[readonly]").first
+    expect(link).to_be_visible()
+    found = {"task list with a new link": violations(page)}
+    helper = browser.new_page()
+    helper.goto(link.input_value())
+    expect(helper.get_by_text("1 of 11")).to_be_visible()
+    found["share page"] = violations(helper)
+    helper.close()
+    assert {name: lines for name, lines in found.items() if lines} == {}

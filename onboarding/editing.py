@@ -1,0 +1,41 @@
+"""Services behind the editors' bulk admin actions: publish and mark reviewed; a new step's place.
+
+Bulk updates skip model signals, so each content change renews its guides' content versions here,
+as a single save would (signals.py): visitors see the change on their next request.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max, QuerySet
+
+from onboarding.models import Guide, Step
+from onboarding.signals import renew_version
+
+
+@transaction.atomic
+def set_published(*, steps: QuerySet[Step], published: bool) -> int:
+    """Publish or unpublish these steps; return how many changed."""
+    return _update_steps(steps.exclude(published=published), published=published)
+
+
+@transaction.atomic
+def mark_reviewed(*, steps: QuerySet[Step], on: datetime.date) -> int:
+    """Record that an editor checked these steps against the app on this date."""
+    return _update_steps(steps, last_reviewed=on)
+
+
+def _update_steps(steps: QuerySet[Step], **values: object) -> int:
+    guide_ids = set(steps.values_list("guide_id", flat=True))
+    changed = Step.objects.filter(pk__in=steps.values("pk")).update(**values)
+    for guide_id in guide_ids:
+        renew_version(guide_id)
+    return changed
+
+
+def next_step_order(*, guide: Guide) -> int:
+    """The order that puts a new step after the guide's last one."""
+    last = guide.steps.aggregate(last=Max("order"))["last"]
+    return 0 if last is None else last + 1

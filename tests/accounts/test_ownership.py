@@ -1,0 +1,100 @@
+"""Only the owner reaches a journey: no URL or form field leads to someone else's."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from onboarding.models import Journey, ShareLink
+from onboarding.progress import VISITOR_KEY
+from tests.factories import post_step, valid_fields
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bos_journey(other_user, steps):
+    """Bo's journey: three steps done, an answer that steers the guide."""
+    bo = Client()
+    bo.force_login(other_user)
+    for slug in ["about-alipay", "prepare", "where-you-are"]:
+        post_step(bo, steps[slug])
+    return Journey.objects.get(user=other_user)
+
+
+def test_another_users_progress_is_not_shown_anywhere(client, user, bos_journey):
+    client.force_login(user)
+    for url in ["/", "/guides/alipay/", "/guides/alipay/progress/", "/account/"]:
+        page = client.get(url).text
+        assert "3 of" not in page, url
+    # A step Bo reached is not reachable for Ana: she is sent to her own first step.
+    assert client.get("/guides/alipay/connect-vpn/")["Location"] == "/guides/alipay/about-alipay/"
+
+
+@pytest.mark.parametrize("field", ["journey", "journey_id", "user", "user_id", "session_key"])
+def test_a_form_field_naming_another_journey_changes_only_your_own(
+    client, user, steps, bos_journey, field
+):
+    client.force_login(user)
+    step = steps["about-alipay"]
+    value = bos_journey.pk if field.startswith("journey") else bos_journey.user_id
+    post_step(client, step, {**valid_fields(step), field: value})
+    assert bos_journey.progress.count() == 4
+    assert Journey.objects.get(user=user).progress.filter(status="done").count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/account/journeys/{pk}/",
+        "/account/export/{pk}/",
+        "/guides/alipay/{pk}/",
+        "/guides/{pk}/",
+        "/share/{pk}/",
+    ],
+)
+def test_journey_ids_in_urls_lead_nowhere(client, user, bos_journey, url):
+    client.force_login(user)
+    assert client.get(url.format(pk=bos_journey.pk)).status_code == 404
+
+
+def test_a_visitors_journey_belongs_to_their_browser_alone(steps):
+    first, second = Client(), Client()
+    post_step(first, steps["about-alipay"])
+    assert "Start now" in second.get("/").text
+    assert second.get("/guides/alipay/prepare/")["Location"] == "/guides/alipay/about-alipay/"
+
+
+def test_a_visitor_key_sent_as_a_parameter_is_ignored(client, steps):
+    owner = Client()
+    post_step(owner, steps["about-alipay"])
+    key = owner.session[VISITOR_KEY]
+    page = client.get("/guides/alipay/", {VISITOR_KEY: key, "session_key": key}).text
+    assert "0 of 11" in page
+
+
+def test_logging_in_cannot_claim_someone_elses_visitor_journey(client, user, steps):
+    owner = Client()
+    post_step(owner, steps["about-alipay"])
+    client.post(
+        "/accounts/login/",
+        {"username": "ana@example.com", "password": "x", VISITOR_KEY: owner.session[VISITOR_KEY]},
+    )
+    client.force_login(user)
+    assert Journey.objects.get().user is None
+
+
+def test_another_users_share_link_cannot_be_revoked(client, user, bos_journey):
+    link = ShareLink.objects.create(journey=bos_journey, token_hash="c" * 64)
+    client.force_login(user)
+    assert client.post(f"/share-links/{link.pk}/revoke/").status_code == 404
+    link.refresh_from_db()
+    assert link.revoked_at is None
+
+
+def test_a_visitors_share_link_cannot_be_revoked_by_an_account(client, user, steps):
+    visitor = Client()
+    post_step(visitor, steps["about-alipay"])
+    link = ShareLink.objects.create(journey=Journey.objects.get(), token_hash="d" * 64)
+    client.force_login(user)
+    assert client.post(f"/share-links/{link.pk}/revoke/").status_code == 404

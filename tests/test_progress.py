@@ -1,0 +1,84 @@
+"""Progress services under interleavings that concurrent requests produce, made deterministic."""
+
+from __future__ import annotations
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from onboarding.content import guide_structure
+from onboarding.models import Journey, StepProgress
+from onboarding.progress import JourneyGone, record_step
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def journey(alipay):
+    return Journey.objects.create(guide=alipay, session_key="a-visitor")
+
+
+def info(guide, slug):
+    return guide_structure(guide_id=guide.pk, version=guide.content_version).step(slug)
+
+
+def save(journey, slug, *, answers=None, steering=None):
+    return record_step(
+        journey=journey,
+        step=info(journey.guide, slug),
+        next_step=None,
+        answers=answers or {},
+        steering=steering or {},
+    )
+
+
+def save_location(journey, location):
+    save(journey, "where-you-are", answers={"location": location}, steering={"location": location})
+
+
+def test_a_save_keeps_where_you_are_as_another_tab_just_changed_it(journey):
+    save_location(journey, "outside")
+    read_by_tab_a = Journey.objects.get(pk=journey.pk)
+    save_location(Journey.objects.get(pk=journey.pk), "inside")  # tab B
+
+    save(read_by_tab_a, "prepare")  # tab A read the journey before tab B's save
+
+    journey.refresh_from_db()
+    assert journey.answers == {"location": "inside"}
+
+
+def test_steering_answers_merge_into_those_saved_by_another_tab(journey):
+    Journey.objects.filter(pk=journey.pk).update(answers={"location": "inside"})
+    save(journey, "prepare", steering={"has_card": True})  # `journey` still holds {}
+    journey.refresh_from_db()
+    assert journey.answers == {"location": "inside", "has_card": True}
+
+
+def test_a_step_reached_by_a_server_whose_clock_runs_ahead_still_saves(journey):
+    step = info(journey.guide, "prepare")
+    ours = timezone.now()
+    # Another server, its clock a second ahead of ours, stamped the step reached.
+    StepProgress.objects.create(
+        journey=journey, step_id=step.id, reached_at=ours + datetime.timedelta(seconds=1)
+    )
+    with mock.patch("django.utils.timezone.now", return_value=ours):
+        save(journey, "prepare", answers={"ticked": [1]})
+
+    row = StepProgress.objects.get(journey=journey, step_id=step.id)
+    assert row.status == StepProgress.Status.DONE
+    assert row.answers == {"ticked": [1]}
+    assert row.completed_at >= row.reached_at
+
+
+def test_a_save_into_a_journey_a_login_merged_away_saves_nothing(journey):
+    stale = Journey.objects.get(pk=journey.pk)
+    journey.delete()  # a claim merged it into the account's journey
+    with pytest.raises(JourneyGone):
+        save(stale, "prepare")
+    with pytest.raises(JourneyGone):
+        save(
+            stale, "where-you-are", answers={"location": "inside"}, steering={"location": "inside"}
+        )
+    assert not StepProgress.objects.exists()
