@@ -1,14 +1,13 @@
 """Services that change a journey's progress, and selectors that read it.
 
 Views call these and nothing else touches Journey or StepProgress rows. A visitor's journey is
-keyed by a random visitor key kept in their session (not the session key itself, which Django
-rotates at login, when the journey is claimed by the account).
+keyed by a random visitor key kept in a signed cookie (visitors.py), which outlives the session
+key that Django rotates at login, when the journey is claimed by the account.
 """
 
 from __future__ import annotations
 
 import datetime
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,11 +17,11 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from onboarding import visitors
 from onboarding.conditions import applies
 from onboarding.content import GuideStructure, StepInfo, guide_structure
 from onboarding.models import Guide, Journey, StepProgress
 
-VISITOR_KEY = "visitor_key"
 Status = StepProgress.Status
 FINISHED = {Status.DONE, Status.SKIPPED}
 
@@ -41,7 +40,7 @@ class Owner:
     def of(cls, request: HttpRequest) -> Owner:
         if request.user.is_authenticated:
             return cls(user_id=request.user.pk, visitor_key=None)
-        return cls(user_id=None, visitor_key=request.session.get(VISITOR_KEY))
+        return cls(user_id=None, visitor_key=visitors.visitor_key(request))
 
     def journeys(self):
         """A queryset of this owner's journeys (empty for a visitor with no key yet)."""
@@ -250,8 +249,7 @@ def ensure_journey(*, request: HttpRequest, guide: Guide) -> Journey:
     """This person's journey through the guide, created at their first save."""
     owner = Owner.of(request)
     if owner.user_id is None and not owner.visitor_key:
-        request.session[VISITOR_KEY] = secrets.token_urlsafe(24)
-        owner = Owner.of(request)
+        owner = Owner(user_id=None, visitor_key=visitors.remember(request))
     lookup = (
         {"user_id": owner.user_id}
         if owner.user_id is not None
