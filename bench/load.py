@@ -99,10 +99,28 @@ def bench_env(tmp: Path) -> dict[str, str]:
 
 
 def prepare(env: dict[str, str]) -> None:
+    """Create (on PostgreSQL, if missing), migrate, seed and collect static files."""
+    if env["DATABASE_URL"].startswith("postgres"):
+        create_database_if_missing(env["DATABASE_URL"])
     for command in (["migrate", "--no-input"], ["seed_guides"], ["collectstatic", "--no-input"]):
         subprocess.run(
             [PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
         )
+
+
+def create_database_if_missing(url: str) -> None:
+    """A benchmark names a scratch database; create it on its server if it is not there yet."""
+    import psycopg
+    from dj_database_url import parse
+
+    config = parse(url)
+    server = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
 def start_gunicorn(

@@ -20,6 +20,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this folder is first on sys.path: the helper is bench/load.py's own.
+from load import create_database_if_missing  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/onboarding_scale"
 
 
@@ -34,20 +37,6 @@ def setup_django() -> None:
     import django
 
     django.setup()
-
-
-def create_database_if_missing(url: str) -> None:
-    import psycopg
-    from dj_database_url import parse
-
-    config = parse(url)
-    admin = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **admin) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
 def fill(journeys: int) -> None:
