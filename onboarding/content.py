@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.urls import reverse
+
+from onboarding import immutable_cache
 
 _ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "hr",
@@ -97,28 +98,13 @@ class GuideStructure:
         return sum(step.estimated_minutes for step in self.steps)
 
 
-# Structures already unpickled by this process, by (guide id, version). Safe to keep in process
-# memory because the key holds the version read from the database on each request: an editor's
-# save renews the version, so no process can serve an old structure for it.
-_memo: dict[tuple[int, str], GuideStructure] = {}
-_MEMO_SIZE = 16
-
-
 def guide_structure(*, guide_id: int, version: str) -> GuideStructure:
-    """The published structure of a guide at a content version, from the cache when it can."""
-    memo_key = (guide_id, version)
-    structure = _memo.get(memo_key)
-    if structure is not None:
-        return structure
-    key = f"guide-structure:{guide_id}:{version}"
-    structure = cache.get(key)
-    if structure is None:
-        structure = _load_structure(guide_id)
-        cache.set(key, structure, timeout=24 * 3600)
-    if len(_memo) >= _MEMO_SIZE:
-        _memo.clear()
-    _memo[memo_key] = structure
-    return structure
+    """The published structure of a guide at a content version, read once per version."""
+    return immutable_cache.get_or_set(
+        f"guide-structure:{guide_id}:{version}",
+        lambda: _load_structure(guide_id),
+        timeout=24 * 3600,
+    )
 
 
 def _load_structure(guide_id: int) -> GuideStructure:

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
+
+from onboarding import immutable_cache
 
 CSRF_PLACEHOLDER = "csrf-token-placeholder-5f3c9a"
 NONCE_PLACEHOLDER = "csp-nonce-placeholder-9b2e7d"
@@ -47,14 +48,16 @@ def cached_page(
     request: HttpRequest, *, key: str, render: Callable[[dict[str, Any]], TemplateResponse]
 ) -> HttpResponse:
     """The page stored under key, or render(placeholders) stored there; tokens swapped in."""
-    cache_key = f"page:{RELEASE}:{key}"
-    html = cache.get(cache_key)
-    if html is None:
-        response = render(placeholder_context())
-        response.render()
-        html = response.content.decode()
-        cache.set(cache_key, html, TIMEOUT)
+    html = immutable_cache.get_or_set(
+        f"page:{RELEASE}:{key}", lambda: _rendered(render), timeout=TIMEOUT
+    )
     html = html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(
         NONCE_PLACEHOLDER, str(get_nonce(request))
     )
     return HttpResponse(html)
+
+
+def _rendered(render: Callable[[dict[str, Any]], TemplateResponse]) -> str:
+    response = render(placeholder_context())
+    response.render()
+    return response.content.decode()

@@ -12,12 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from onboarding import visitors
+from onboarding import immutable_cache, visitors
 from onboarding.conditions import applies
 from onboarding.content import GuideStructure, StepInfo, guide_structure
 from onboarding.models import Guide, Journey, StepProgress
@@ -231,15 +230,14 @@ def _progress_rows(journey: Journey) -> dict[int, RowSnapshot]:
     which this request read from the database: the key can never name stale rows.
     """
     # v2: snapshots gained updated_at; older cached ones lack it.
-    key = f"journey-progress:v2:{journey.pk}:{journey.updated_at.isoformat()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = {
+    return immutable_cache.get_or_set(
+        f"journey-progress:v2:{journey.pk}:{journey.updated_at.isoformat()}",
+        lambda: {
             row.step_id: RowSnapshot(row.status, row.answers, row.completed_at, row.updated_at)
             for row in journey.progress.all()
-        }
-        cache.set(key, rows, timeout=3600)
-    return rows
+        },
+        timeout=3600,
+    )
 
 
 # --- Services ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from onboarding import immutable_cache
 from onboarding.accounts.models import User
 from tests.factories import seed_alipay
 
@@ -25,8 +26,10 @@ def _plain_test_settings(settings):
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
     cache.clear()
+    immutable_cache.clear_process_copies()
     yield
     cache.clear()
+    immutable_cache.clear_process_copies()
 
 
 @pytest.fixture
