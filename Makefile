@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Pytest arguments for `make test`; `make test-fast` skips the browser suite.
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast test-postgres fuzz people serve lint format clean
+.PHONY: install run test test-fast test-postgres fuzz people serve bench bench-scale lint format clean
 
 # pyenv reads .python-version (3.13); without pyenv, the first new-enough interpreter wins.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
@@ -28,10 +28,12 @@ $(VENV)/.installed: $(PY) pyproject.toml
 
 install: $(VENV)/.installed
 
+# Local development: DEBUG on (so no SECRET_KEY is needed), SQLite unless DATABASE_URL says otherwise.
+run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_guides
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production shape: settings from the environment (SECRET_KEY required; DATABASE_URL, REDIS_URL,
 # ALLOWED_HOSTS, ...), migrations, hashed and compressed static files, gunicorn (gunicorn.conf.py).
@@ -56,6 +58,14 @@ test-postgres: export SECRET_KEY ?= insecure-key-for-tests-only
 test-postgres: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-postgres: install
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Load benchmark against /healthz (BENCH_ARGS, e.g. "--workers 2 --seconds 5 --rounds 3"), and
+# the PostgreSQL scale check (a million journeys; DATABASE_URL names a scratch database).
+bench: install
+	$(PY) bench/load.py $(BENCH_ARGS)
+
+bench-scale: install
+	$(PY) bench/scale.py $(BENCH_ARGS)
 
 # The property-based tests with Hypothesis's large "nightly" profile, fresh random inputs each
 # run (`make test` uses the "ci" profile: fixed inputs, over 10,000 cases, a minute or so).

@@ -49,7 +49,6 @@ from load import bench_env, free_port, prepare, start_gunicorn
 GUIDE = "/guides/alipay/"
 DONE = f"{GUIDE}done/"
 MANAGEMENT = "guide_alipay-current_step"
-SESSION_COOKIE = "sessionid"  # bench_env turns SECURE_TRANSPORT off: no __Host- prefix
 RETRY_AFTER_CAP = 10.0
 
 NETWORKS = ["visa", "mastercard", "jcb", "diners", "discover", "amex", "unionpay", "other"]
@@ -293,20 +292,16 @@ def check_database(env: dict[str, str], visitors: list[Visitor], since: datetime
     import django
 
     django.setup()
-    from importlib import import_module
-
-    from django.conf import settings
     from django.db.models import Count
 
+    from onboarding import visitors as visitor_cookies
     from onboarding.models import Journey, StepProgress
-    from onboarding.progress import VISITOR_KEY
 
-    sessions = import_module(settings.SESSION_ENGINE)
     check = Check()
     keys = set()
     for visitor in visitors:
-        session = visitor.cookies.get(SESSION_COOKIE)
-        key = sessions.SessionStore(session_key=session).get(VISITOR_KEY) if session else None
+        cookie = visitor.cookies.get(visitor_cookies.cookie_name())
+        key = visitor_cookies.key_in_cookie(cookie) if cookie else None
         journeys = list(Journey.objects.filter(session_key=key)) if key else []
         keys.add(key)
         if len(journeys) != 1:

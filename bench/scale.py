@@ -154,7 +154,9 @@ def report() -> None:
         for number, query in enumerate(queries.captured_queries, start=1):
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            print(f"\n--- funnel query {number}: {'uses an index' if 'Index' in plan else 'no index'}")
+            print(
+                f"\n--- funnel query {number}: {'uses an index' if 'Index' in plan else 'no index'}"
+            )
             print(plan)
     print(
         f"\nfunnel: {len(queries.captured_queries)} queries, {seconds:.2f} s over "

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from onboarding.clients import client_address
 from onboarding.content import GuideStructure, guide_structure
 from onboarding.models import Guide, Journey
 from onboarding.progress import Owner, guide_and_journey, progress_of
@@ -71,11 +72,6 @@ def share_panel_context(*, guide: GuideStructure, journey: Journey | None) -> di
         # Unique ids per guide, so a page may hold the panels of several guides.
         "share_form": ShareLinkForm(auto_id=f"share-{guide.slug}-%s"),
     }
-
-
-def client_address(request: HtmxHttpRequest) -> str:
-    """The address that misses are counted against (set from a trusted proxy, if any)."""
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _share_page(request: HtmxHttpRequest, context: dict[str, Any], status: int) -> HttpResponse:

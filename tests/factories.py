@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from onboarding import visitors
 from onboarding.management.commands.seed_guides import GUIDES_DIR, seed_guide
 from onboarding.models import ChecklistItem, Guide, Step
 
@@ -105,3 +106,15 @@ def log_in(
     """POST the login form, as a person would (meta: request headers such as REMOTE_ADDR)."""
     data = {"username": email, "password": password, **({"next": next} if next else {})}
     return client.post("/accounts/login/", data, **meta)
+
+
+def visitor_key_of(client) -> str | None:
+    """The visitor key a test client's browser holds in its cookie, if any."""
+    cookie = client.cookies.get(visitors.cookie_name())
+    return visitors.key_in_cookie(cookie.value) if cookie and cookie.value else None
+
+
+def as_visitor(client, key: str):
+    """Make a test client's browser hold this visitor key, as if it had saved a step before."""
+    client.cookies[visitors.cookie_name()] = visitors.cookie_value(key)
+    return client

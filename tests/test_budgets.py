@@ -106,3 +106,12 @@ def test_pages_load_nothing_from_another_host(client, alipay, url):
     html = client.get(url).text
     assert not re.findall(r'(?:src|href)="(?:https?:)?//', html.split("<main")[0])
     assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html)
+
+
+def test_a_visitors_step_page_reads_no_session(client, steps):
+    post_step(client, steps["about-alipay"])
+    client.get("/guides/alipay/prepare/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/guides/alipay/prepare/").status_code == 200
+    assert not [query for query in queries if "django_session" in query["sql"]]
+    assert len(queries) == 1  # the journey, with its guide

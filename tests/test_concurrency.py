@@ -20,8 +20,14 @@ from django.test import Client
 
 from onboarding.accounts.claims import claim_journeys
 from onboarding.models import Journey, StepProgress
-from onboarding.progress import VISITOR_KEY
-from tests.factories import make_user, post_step, seed_alipay, valid_fields
+from tests.factories import (
+    as_visitor,
+    make_user,
+    post_step,
+    seed_alipay,
+    valid_fields,
+    visitor_key_of,
+)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -82,8 +88,7 @@ def walked_visitor(steps: dict, *, up_to: str | None = None) -> Client:
 
 
 def journey_of(tab: Client) -> Journey:
-    key = tab.session[VISITOR_KEY]
-    return Journey.objects.get(session_key=key)
+    return Journey.objects.get(session_key=visitor_key_of(tab))
 
 
 def rows_by_slug(journey: Journey) -> dict[str, StepProgress]:
@@ -180,11 +185,8 @@ def test_a_double_submitted_save_lands_once(steps):
 def test_a_double_submitted_first_save_makes_one_journey(steps):
     first = steps["about-alipay"]
     for round_ in range(ROUNDS):
-        # A session that has its visitor key but no journey yet for this guide.
-        tab = Client()
-        session = tab.session
-        session[VISITOR_KEY] = f"double-{round_}"
-        session.save()
+        # A browser that has its visitor key but no journey yet for this guide.
+        tab = as_visitor(Client(), f"double-{round_}")
 
         responses = at_once(partial(post_step, tab, first), partial(post_step, tab, first))
 
@@ -203,11 +205,11 @@ def test_a_login_claim_racing_a_step_save_never_acknowledges_a_lost_save(
         user = make_user(email=f"racer{round_}@example.com")
         if account_has_a_journey:
             post_step(account := Client(), steps["about-alipay"])
-            Journey.objects.filter(session_key=account.session[VISITOR_KEY]).update(
+            Journey.objects.filter(session_key=visitor_key_of(account)).update(
                 user=user, session_key=None
             )
         tab = walked_visitor(steps, up_to="explore")  # add-card saved with "visa"
-        key = tab.session[VISITOR_KEY]
+        key = visitor_key_of(tab)
         network = ["jcb", "amex", "unionpay"][round_ % 3]
 
         save, _ = at_once(

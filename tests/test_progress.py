@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from onboarding.content import guide_structure
-from onboarding.models import Journey, StepProgress
-from onboarding.progress import JourneyGone, record_step
+from onboarding.models import Guide, Journey, StepProgress
+from onboarding.progress import JourneyGone, Owner, guide_and_journey, record_step
+from tests.factories import post_step
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,21 @@ def test_a_save_into_a_journey_a_login_merged_away_saves_nothing(journey):
             stale, "where-you-are", answers={"location": "inside"}, steering={"location": "inside"}
         )
     assert not StepProgress.objects.exists()
+
+
+def test_the_journey_look_up_brings_the_guide_with_its_content_version(client, steps):
+    post_step(client, steps["about-alipay"])
+    journey = Journey.objects.get()
+    guide, found = guide_and_journey(
+        guide_slug="alipay", owner=Owner(user_id=None, visitor_key=journey.session_key)
+    )
+    stored = Guide.objects.get(slug="alipay")
+    assert found == journey
+    assert (guide.pk, guide.slug, guide.title, guide.published, guide.content_version) == (
+        stored.pk,
+        stored.slug,
+        stored.title,
+        True,
+        stored.content_version,
+    )
+    assert guide.summary == stored.summary  # deferred, so read from the database, never blank

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from tests.factories import post_step
+from tests.factories import PASSWORD, make_user, post_step
 
 pytestmark = pytest.mark.django_db
 
@@ -139,14 +139,25 @@ def test_personal_pages_are_never_cached(client, steps, page):
     assert {"no-store", "no-cache", "private", "max-age=0"} <= cache_control
 
 
-def test_session_cookie_is_host_prefixed_secure_httponly_and_lax(client, steps):
-    post_step(client, steps["about-alipay"])
+def test_session_cookie_is_host_prefixed_secure_httponly_and_lax(client, db):
+    user = make_user()
+    client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     cookie = client.cookies["__Host-sessionid"]
 
     assert cookie["secure"] and cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert cookie["path"] == "/"
     assert not cookie["domain"]  # __Host- cookies must not name a domain
+
+
+def test_visitor_cookie_is_host_prefixed_secure_httponly_and_lax(client, steps):
+    post_step(client, steps["about-alipay"])
+    cookie = client.cookies["__Host-visitor"]
+
+    assert cookie["secure"] and cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/"
+    assert not cookie["domain"]
 
 
 def test_csrf_cookie_is_host_prefixed_secure_httponly_and_lax(client, steps):

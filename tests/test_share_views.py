@@ -341,3 +341,12 @@ def test_the_share_page_takes_at_most_3_queries_whatever_the_size(client, size):
 
 def test_robots_txt_disallows_share_pages(client):
     assert "Disallow: /share/" in client.get("/robots.txt").text
+
+
+def test_behind_a_proxy_misses_are_counted_per_client_not_per_proxy(client, settings):
+    settings.CLIENT_ADDRESS_HEADER = "X-Real-IP"
+    unknown = "/share/" + "A" * 43 + "/"
+    for _ in range(MAX_MISSES_PER_WINDOW):
+        assert client.get(unknown, headers={"X-Real-IP": "203.0.113.7"}).status_code == 404
+    assert client.get(unknown, headers={"X-Real-IP": "203.0.113.7"}).status_code == 429
+    assert client.get(unknown, headers={"X-Real-IP": "198.51.100.2"}).status_code == 404

@@ -12,9 +12,10 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from onboarding.clients import client_address
 
 MAX_FAILURES_PER_CLIENT = 20
 MAX_FAILURES_PER_ACCOUNT = 5
@@ -30,17 +31,6 @@ class Lockout:
     @property
     def minutes(self) -> int:
         return max(1, math.ceil(self.retry_after / 60))
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address: from the trusted proxy's header when one is configured."""
-    if settings.CLIENT_ADDRESS_HEADER:
-        header = "HTTP_" + settings.CLIENT_ADDRESS_HEADER.upper().replace("-", "_")
-        # A proxy appends to X-Forwarded-For; the last entry is the one it saw itself.
-        forwarded = request.META.get(header, "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def now() -> float:

@@ -9,9 +9,9 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from onboarding import visitors
 from onboarding.accounts.claims import claim_journeys
 from onboarding.accounts.login_limits import clear_account_failures, record_failure
-from onboarding.progress import VISITOR_KEY
 
 
 @receiver(user_logged_in)
@@ -20,13 +20,12 @@ def claim_visitor_journeys(
 ) -> None:
     """On sign-up and login, the journeys this browser walked as a visitor join the account."""
     clear_account_failures(email=user.email)
-    session = getattr(request, "session", None)
-    if session is None:
+    if request is None:
         return
     # The visitor key survives the session key's rotation at login; the journeys it named are
     # the account's from now on, so it is dropped once they are claimed.
-    claimed = claim_journeys(user=user, visitor_key=session.get(VISITOR_KEY))
-    session.pop(VISITOR_KEY, None)
+    claimed = claim_journeys(user=user, visitor_key=visitors.visitor_key(request))
+    visitors.forget(request)
     if claimed:
         messages.info(
             request,

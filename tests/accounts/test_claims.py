@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from onboarding.accounts.claims import claim_journeys
 from onboarding.models import Journey, ShareLink, StepProgress
-from onboarding.progress import VISITOR_KEY
-from tests.factories import log_in, make_user, post_step, seed_alipay
+from tests.factories import as_visitor, log_in, make_user, post_step, seed_alipay
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +51,7 @@ def progress(journey, step, status, *, answers=None, at=EARLIER):
 
 
 def visitor_client(visitor_key):
-    client = Client()
-    session = client.session
-    session[VISITOR_KEY] = visitor_key
-    session.save()
-    return client
+    return as_visitor(Client(), visitor_key)
 
 
 # Visitor's status, account's status, the status kept; both orders of each pair.

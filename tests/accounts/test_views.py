@@ -9,8 +9,7 @@ from django.test import Client
 
 from onboarding.accounts.models import User
 from onboarding.models import Journey
-from onboarding.progress import VISITOR_KEY
-from tests.factories import PASSWORD, log_in, post_step
+from tests.factories import PASSWORD, as_visitor, log_in, post_step, visitor_key_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,7 @@ def test_sign_up_claims_the_visitors_journey(client, steps):
     assert journey.user == User.objects.get()
     assert journey.session_key is None
     assert journey.progress.filter(status="done").count() == 2
-    assert VISITOR_KEY not in client.session
+    assert visitor_key_of(client) is None  # the cookie is dropped once its journeys are claimed
     assert "now saved to your account" in client.get("/account/").text
 
 
@@ -81,9 +80,9 @@ def test_a_bad_email_address_is_refused(client):
 
 
 def test_login_rotates_the_session_key_and_keeps_the_visitor_key_until_claimed(client, user):
-    client.get("/")  # no session yet
+    as_visitor(client, "a-visitor-key")
     session = client.session
-    session[VISITOR_KEY] = "a-visitor-key"
+    session["seen"] = True
     session.save()
     before = session.session_key
     response = log_in(client)

@@ -63,6 +63,20 @@ def _plain_http_live_server():
     settings.WHITENOISE_USE_FINDERS = True
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_opened_beside_playwright(playwright):
+    """Close the database connections opened while Playwright ran, before it stops.
+
+    Django keeps connections per context, and Playwright's event loop gives the tests a context
+    of their own: a connection opened there would outlive it, still open when pytest-django
+    drops the PostgreSQL test database at the end ("being accessed by other users").
+    """
+    yield
+    from django.db import connections
+
+    connections.close_all()
+
+
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server's base URL, with the Alipay guide seeded."""

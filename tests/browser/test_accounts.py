@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import violations
@@ -17,8 +18,18 @@ def sign_up(page: Page, email: str) -> None:
     page.get_by_role("button", name="Create account").click()
 
 
-def test_a_visitor_signs_up_on_a_laptop_and_carries_on_from_a_phone(browser: Browser, site):
-    laptop = browser.new_context().new_page()
+@pytest.fixture
+def devices(browser: Browser):
+    """A laptop and a phone: two browsers that share nothing, closed before the server stops."""
+    laptop = browser.new_context()
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    yield laptop.new_page(), phone.new_page()
+    laptop.close()
+    phone.close()
+
+
+def test_a_visitor_signs_up_on_a_laptop_and_carries_on_from_a_phone(devices, site):
+    laptop, phone = devices
     laptop.goto(site + "/guides/alipay/about-alipay/")
     for _ in range(3):
         fill_step(laptop)
@@ -29,7 +40,6 @@ def test_a_visitor_signs_up_on_a_laptop_and_carries_on_from_a_phone(browser: Bro
     laptop.wait_for_url(step_url)
     expect(laptop.get_by_text("now saved to your account")).to_be_visible()
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     phone.goto(site + "/accounts/login/")
     phone.get_by_label("Email address").fill("carla@example.com")
     phone.get_by_label("Password").fill(PASSWORD)
