@@ -366,6 +366,7 @@ def main() -> None:
     parser.add_argument("--ramp", type=float, default=10, help="seconds over which visitors arrive")
     parser.add_argument("--restart-postgres-at", type=float, metavar="SECONDS")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--server-log", type=Path, help="keep gunicorn's and Django's log here")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -401,6 +402,8 @@ def main() -> None:
             gunicorn.wait(timeout=30)
         check = check_database(env, visitors, since)
         log_text = server_log.read_text()
+        if options.server_log:
+            options.server_log.write_text(log_text)
 
     totals = Counter()
     latencies: list[float] = []

@@ -63,7 +63,7 @@ def editor_client(editor):
 
 # --- Hypothesis: settings profiles and a count of generated cases --------------------------------
 # HYPOTHESIS_PROFILE=ci (the default) keeps the whole suite near two minutes while generating over
-# 10,000 cases; `make fuzz` runs "nightly", twenty times larger and freshly random each night.
+# 10,000 cases; `make fuzz` runs "nightly", ten times larger and freshly random each run.
 # Fuzz tests share one database and client across their examples on purpose (the journey is set
 # up once per test), hence the function-scoped fixture check is off; time is CPU-bound and noisy
 # on shared machines, hence no per-example deadline.
@@ -72,7 +72,7 @@ hypothesis_settings.register_profile(
     "ci", max_examples=100, deadline=None, derandomize=True, suppress_health_check=_FUZZ_HEALTH
 )
 hypothesis_settings.register_profile(
-    "nightly", max_examples=2000, deadline=None, suppress_health_check=_FUZZ_HEALTH
+    "nightly", max_examples=1000, deadline=None, suppress_health_check=_FUZZ_HEALTH
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

@@ -36,8 +36,8 @@ pytestmark = [
         "(DATABASE_URL=postgres://postgres@127.0.0.1:5432/test, as in CI); SQLite's in-memory "
         "test database serialises every thread",
     ),
-    # Committed for real, so other threads see it; migration data restored afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Committed for real, so that the other threads see it (a TransactionTestCase).
+    pytest.mark.django_db(transaction=True),
 ]
 
 ROUNDS = 6
