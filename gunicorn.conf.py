@@ -24,7 +24,7 @@ graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
-logger_class = "onboarding.logging.GunicornLogger"
+logger_class = "onboarding.sharing.log_redaction.GunicornLogger"
 # Several servers may run on one machine (tests, blue-green deploys); nothing here uses
 # gunicorn's control socket, and they would all share its one default path.
 control_socket_disable = True

@@ -105,7 +105,11 @@ INSTALLED_APPS = [
     "adminsortable2",
     "phonenumber_field",
     "onboarding.accounts",
-    "onboarding",
+    "onboarding.guides",
+    "onboarding.journeys",
+    "onboarding.sharing",
+    "onboarding.insights",
+    "onboarding.web",
 ]
 
 MIDDLEWARE = [
@@ -116,15 +120,15 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "onboarding.middleware.RefuseUndecodableInput",
+    "onboarding.web.middleware.RefuseUndecodableInput",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "onboarding.visitors.VisitorMiddleware",
+    "onboarding.journeys.visitors.VisitorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Innermost, so a database fault raised by any view becomes the friendly 503.
-    "onboarding.faults.FaultMiddleware",
+    "onboarding.web.middleware.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "onboarding.urls"
@@ -170,17 +174,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate limits count in this same default cache, so every process shares one count.
+# "default" holds nothing that must agree across processes. "limits" holds the rate-limit
+# counters, which must: Redis when there is one, otherwise a table every worker shares (created
+# by `manage.py createcachetable`, which `make run`, `make serve` and the tests run).
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "limits": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
     }
     # The cache answers most session reads; the database keeps sessions across a Redis restart.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # One process's memory: fine for the embedded shape, because nothing cached here must agree
-    # across processes (cached guide structure is keyed by a version read from the database).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rate_limit_counts",
+        },
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- People ------------------------------------------------------------------------------------
@@ -253,7 +264,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Scripts never read the CSRF cookie: pages carry the token (a hidden field, and hx-headers).
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "onboarding.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "onboarding.web.errors.csrf_failure"
 # The largest form (an editor's step in admin) is a few KB; anything far bigger is refused
 # with a 400 before it is read into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
@@ -273,7 +284,7 @@ if BEHIND_TLS_PROXY:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_share_tokens": {"()": "onboarding.logging.RedactShareTokens"}},
+    "filters": {"redact_share_tokens": {"()": "onboarding.sharing.log_redaction.RedactShareTokens"}},
     "formatters": {
         # Django's own runserver format, which this config would otherwise drop.
         "django.server": {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from onboarding.clients import client_address
+from onboarding.web.http import client_address
 
 MAX_FAILURES_PER_CLIENT = 20
 MAX_FAILURES_PER_ACCOUNT = 5

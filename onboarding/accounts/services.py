@@ -1,0 +1,122 @@
+"""An account's life: created at sign-up, erased with all it holds, and claiming the journeys a
+visitor walked in this browser, merging where the account has one already.
+
+The merge rule, step by step: the further status wins (done > skipped > stuck > in progress >
+not started; skipped counts as finished, like done), the newer non-empty answers win, and the
+step counts as reached from the earlier of the two times. Nothing finished is ever lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from onboarding.accounts.models import User
+from onboarding.journeys.models import Journey, StepProgress
+from onboarding.sharing.models import ShareLink
+
+Status = StepProgress.Status
+FURTHEST_LAST = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.STUCK, Status.SKIPPED, Status.DONE]
+FINISHED = {Status.DONE, Status.SKIPPED}
+# A claim that collides with a concurrent save (another tab) is rolled back and run again.
+CLAIM_ATTEMPTS = 3
+
+
+def claim_journeys(*, user: Any, visitor_key: str | None) -> int:
+    """Move the visitor's journeys to the account, merging into its own; how many were claimed."""
+    if not visitor_key:
+        return 0
+    attempts_left = CLAIM_ATTEMPTS
+    while True:
+        try:
+            with transaction.atomic():
+                return _claim(user=user, visitor_key=visitor_key)
+        except IntegrityError:
+            attempts_left -= 1
+            if not attempts_left:
+                raise
+
+
+def _claim(*, user: Any, visitor_key: str) -> int:
+    # Claims for one account run one at a time: the second waits here, then finds nothing left
+    # to claim. (On SQLite the IMMEDIATE transaction already holds the database's write lock.)
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    visitor_journeys = list(
+        Journey.objects.select_for_update()
+        .filter(visitor_key=visitor_key, user__isnull=True)
+        .prefetch_related("progress")
+    )
+    if not visitor_journeys:
+        return 0
+    own = {
+        journey.guide_id: journey
+        for journey in Journey.objects.select_for_update()
+        .filter(user=user, guide_id__in=[journey.guide_id for journey in visitor_journeys])
+        .prefetch_related("progress")
+    }
+    for journey in visitor_journeys:
+        if journey.guide_id in own:
+            _merge(source=journey, into=own[journey.guide_id])
+        else:
+            Journey.objects.filter(pk=journey.pk).update(user=user, visitor_key=None)
+    return len(visitor_journeys)
+
+
+def _merge(*, source: Journey, into: Journey) -> None:
+    """Fold one journey into another of the same guide, then delete it."""
+    kept = {row.step_id: row for row in into.progress.all()}
+    moved: list[int] = []
+    merged: list[StepProgress] = []
+    for row in source.progress.all():
+        if row.step_id in kept:
+            merged.append(merge_step(kept=kept[row.step_id], other=row))
+        else:
+            moved.append(row.pk)
+    StepProgress.objects.filter(pk__in=moved).update(journey=into)
+    StepProgress.objects.bulk_update(
+        merged, ["status", "answers", "reached_at", "completed_at", "updated_at"]
+    )
+    ShareLink.objects.filter(journey=source).update(journey=into)
+    older, newer = sorted([source, into], key=lambda journey: journey.updated_at)
+    into.answers = {**older.answers, **newer.answers}
+    into.started_at = min(source.started_at, into.started_at)
+    finished = [at for at in (source.completed_at, into.completed_at) if at is not None]
+    into.completed_at = min(finished, default=None)
+    into.updated_at = timezone.now()
+    into.save(update_fields=["answers", "started_at", "completed_at", "updated_at"])
+    source.delete()
+
+
+def merge_step(*, kept: StepProgress, other: StepProgress) -> StepProgress:
+    """The account's row for a step, updated with the visitor's row for the same step."""
+    older, newer = sorted([kept, other], key=lambda row: row.updated_at)
+    further = max([older, newer], key=lambda row: (FURTHEST_LAST.index(row.status), row is newer))
+    kept.status = further.status
+    kept.answers = newer.answers or older.answers
+    kept.reached_at = min(kept.reached_at, other.reached_at)
+    kept.completed_at = further.completed_at if further.status in FINISHED else None
+    kept.updated_at = newer.updated_at
+    return kept
+
+
+class EmailTaken(Exception):
+    """Someone else signed up with this email address first."""
+
+
+def create_account(*, email: str, password: str) -> User:
+    """A new account with a checked password (the form has run Django's validators)."""
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, password=password)
+    except IntegrityError as error:
+        # The form checked the address was free; a second sign-up raced it to the insert.
+        raise EmailTaken(email) from error
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """Erase the account; its journeys, progress and share links go with it (CASCADE)."""
+    user.delete()

@@ -1,0 +1,90 @@
+"""The editors' step form: an address that is free in its guide, and needs that form no loop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from onboarding.guides.models import RESERVED_STEP_SLUGS, Step
+
+
+class StepAdminForm(forms.ModelForm):
+    class Meta:
+        model = Step
+        fields = [
+            "guide", "title", "slug", "summary", "published", "body", "estimated_minutes",
+            "original_steps", "form_kind", "condition", "optional", "needs", "last_reviewed",
+        ]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        guide, slug = cleaned.get("guide"), cleaned.get("slug")
+        taken = Step.objects.filter(guide=guide, slug=slug).exclude(pk=self.instance.pk)
+        if guide and slug and taken.exists():
+            # On the field, where the editor can fix it (the constraint's error names no field).
+            self.add_error(
+                "slug",
+                forms.ValidationError(
+                    "Another step of this guide has this address. Choose another.", code="unique"
+                ),
+            )
+        return cleaned
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_STEP_SLUGS:
+            raise forms.ValidationError(
+                "“%(slug)s” is taken by the guide's own pages. Choose another address.",
+                code="reserved",
+                params={"slug": slug},
+            )
+        return slug
+
+
+    def clean_needs(self) -> Any:
+        needs = self.cleaned_data["needs"]
+        guide = self.cleaned_data.get("guide")
+        if guide is not None and any(step.guide_id != guide.pk for step in needs):
+            raise forms.ValidationError(
+                "A step can only need steps of its own guide.", code="other_guide"
+            )
+        if self.instance.pk is not None:
+            loop = _loop_through(self.instance, needs)
+            if loop:
+                raise forms.ValidationError(
+                    "These steps would wait for each other for ever: %(loop)s. Remove one of "
+                    "them from “needs first”.",
+                    code="loop",
+                    params={"loop": " → ".join(loop)},
+                )
+        return needs
+
+
+def _loop_through(step: Step, needs: Any) -> list[str]:
+    """The titles around a loop that these needs would make back to the step, if any."""
+    edges = {
+        row["pk"]: [] for row in Step.objects.filter(guide_id=step.guide_id).values("pk")
+    }
+    for source, target in Step.needs.through.objects.filter(
+        from_step__guide_id=step.guide_id
+    ).values_list("from_step_id", "to_step_id"):
+        edges.setdefault(source, []).append(target)
+    edges[step.pk] = [needed.pk for needed in needs]
+    titles = dict(Step.objects.filter(guide_id=step.guide_id).values_list("pk", "title"))
+    path: list[int] = []
+
+    def walk(current: int) -> bool:
+        if current == step.pk and path:
+            return True
+        if current in path:
+            return False
+        path.append(current)
+        if any(walk(target) for target in edges.get(current, [])):
+            return True
+        path.pop()
+        return False
+
+    if walk(step.pk):
+        return [titles.get(pk, str(pk)) for pk in [*path, step.pk]]
+    return []

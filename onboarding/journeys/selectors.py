@@ -1,0 +1,268 @@
+"""Reading journeys: whose journey this is, and where each of its steps stands.
+
+Any order is the rule: every step of a guide can be opened, except one that needs another step
+finished first (`Step.needs`), which says "Cannot start yet". A step whose condition reads an
+answer not given yet stays in the guide and says what it depends on; only a step whose condition
+is false is "Not needed", and it is left out of the counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from onboarding.guides.conditions import applies, pending_label
+from onboarding.guides.models import Guide
+from onboarding.guides.selectors import GuideStructure, StepInfo, guide_structure
+from onboarding.journeys import visitors
+from onboarding.journeys.models import Journey, StepProgress
+
+Status = StepProgress.Status
+FINISHED = frozenset({Status.DONE, Status.SKIPPED})
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who a journey belongs to: an account, or a visitor's browser (its visitor key)."""
+
+    user_id: int | None
+    visitor_key: str | None
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Owner:
+        if request.user.is_authenticated:
+            return cls(user_id=request.user.pk, visitor_key=None)
+        return cls(user_id=None, visitor_key=visitors.visitor_key(request))
+
+    def journeys(self) -> QuerySet[Journey]:
+        """This owner's journeys (none for a visitor with no key yet)."""
+        if self.user_id is not None:
+            return Journey.objects.filter(user_id=self.user_id)
+        if self.visitor_key:
+            return Journey.objects.filter(visitor_key=self.visitor_key)
+        return Journey.objects.none()
+
+
+@dataclass(frozen=True, slots=True)
+class RowSnapshot:
+    """What a page needs of one StepProgress row."""
+
+    status: str
+    answers: dict[str, Any]
+    completed_at: datetime.datetime | None
+    updated_at: datetime.datetime | None = None
+    problem_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepState:
+    step: StepInfo
+    status: str
+    # True: part of this journey; False: not needed; None: depends on an answer not given yet.
+    applies: bool | None
+    # Titles of the steps this one needs that are not finished yet.
+    waiting_for: tuple[str, ...]
+    completed_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    problem_id: int | None
+    number: int | None = None  # its place among the listed steps, from 1
+    suggested: bool = False
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def listed(self) -> bool:
+        """Whether the step counts for this person (it applies, or may)."""
+        return self.applies is not False
+
+    @property
+    def can_start(self) -> bool:
+        return self.listed and not self.waiting_for
+
+    @property
+    def status_label(self) -> str:
+        if self.applies is False:
+            return "Not needed"
+        if self.finished:
+            return Status(self.status).label
+        if self.applies is None:
+            return pending_label(self.step.condition)
+        if self.waiting_for:
+            return "Cannot start yet"
+        return Status(self.status).label
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where one journey stands in one guide: every step's state, for the sidebar and pages."""
+
+    guide: GuideStructure
+    journey: Journey | None
+    states: tuple[StepState, ...]
+    rows: Mapping[int, RowSnapshot]
+
+    @property
+    def listed(self) -> tuple[StepState, ...]:
+        return tuple(state for state in self.states if state.listed)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for state in self.listed if state.finished)
+
+    @property
+    def total(self) -> int:
+        return len(self.listed)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / self.total) if self.total else 0
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(state.step.estimated_minutes for state in self.listed)
+
+    @property
+    def minutes_left(self) -> int:
+        return sum(state.step.estimated_minutes for state in self.listed if not state.finished)
+
+    @property
+    def suggested(self) -> StepState | None:
+        return next((state for state in self.states if state.suggested), None)
+
+    @property
+    def stuck(self) -> tuple[StepState, ...]:
+        return tuple(state for state in self.listed if state.status == Status.STUCK)
+
+    @property
+    def complete(self) -> bool:
+        return all(state.finished for state in self.listed)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.rows)
+
+    def state(self, slug: str) -> StepState | None:
+        return next((state for state in self.states if state.step.slug == slug), None)
+
+
+def progress_of(
+    *,
+    structure: GuideStructure,
+    journey: Journey | None,
+    rows: Mapping[int, RowSnapshot],
+    steering: Mapping[str, Any] | None = None,
+) -> Progress:
+    """Every step's state for this journey, from its progress rows and steering answers (the
+    journey's own unless others are given, e.g. those a save is about to make)."""
+    if steering is None:
+        steering = journey.answers if journey else {}
+    statuses = {
+        step.slug: rows[step.id].status if step.id in rows else Status.NOT_STARTED
+        for step in structure.steps
+    }
+    # A needed step that is not needed here (sign-up, for someone with an account) is met.
+    met = {
+        step.slug
+        for step in structure.steps
+        if statuses[step.slug] in FINISHED or applies(step.condition, steering) is False
+    }
+    states: list[StepState] = []
+    number = 0
+    suggested_yet = False
+    for step in structure.steps:
+        row = rows.get(step.id)
+        step_applies = applies(step.condition, steering)
+        waiting_for = tuple(structure.title_of(slug) for slug in step.needs if slug not in met)
+        listed = step_applies is not False
+        number += listed
+        status = statuses[step.slug]
+        suggest = listed and not suggested_yet and not waiting_for and status not in FINISHED
+        suggested_yet = suggested_yet or suggest
+        states.append(
+            StepState(
+                step=step,
+                status=status,
+                applies=step_applies,
+                waiting_for=waiting_for,
+                completed_at=row.completed_at if row else None,
+                updated_at=row.updated_at if row else None,
+                problem_id=row.problem_id if row else None,
+                number=number if listed else None,
+                suggested=suggest,
+            )
+        )
+    return Progress(guide=structure, journey=journey, states=tuple(states), rows=rows)
+
+
+def progress_rows(*, journey: Journey | None) -> dict[int, RowSnapshot]:
+    """The journey's progress rows by step id (one query; none before the first save)."""
+    if journey is None:
+        return {}
+    return {
+        step_id: RowSnapshot(status, answers, completed_at, updated_at, problem_id)
+        for step_id, status, answers, completed_at, updated_at, problem_id in (
+            journey.progress.values_list(
+                "step_id", "status", "answers", "completed_at", "updated_at", "problem_id"
+            )
+        )
+    }
+
+
+def progress_for(*, guide: Guide, journey: Journey | None) -> Progress:
+    """Where this journey stands in this guide: its structure and rows, read now."""
+    return progress_of(
+        structure=guide_structure(guide=guide), journey=journey, rows=progress_rows(journey=journey)
+    )
+
+
+def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey | None]:
+    """The published guide and this owner's journey through it (None before the first save).
+
+    One query when the journey exists (the guide comes joined), two when it does not.
+    """
+    journey = _journey_with_guide(guide_slug=guide_slug, owner=owner)
+    if journey is not None:
+        return journey.guide, journey
+    guide = Guide.objects.filter(slug=guide_slug, published=True).first()
+    if guide is None:
+        raise Http404("No such guide.")
+    return guide, None
+
+
+def _journey_with_guide(*, guide_slug: str, owner: Owner) -> Journey | None:
+    journeys = owner.journeys()
+    if not journeys.query.is_empty():
+        journeys = journeys.filter(guide__slug=guide_slug, guide__published=True)
+        # Only the guide's columns that pages read: its structure comes from its version.
+        return (
+            journeys.select_related("guide")
+            .only(
+                *(field.name for field in Journey._meta.concrete_fields),
+                "guide__slug",
+                "guide__title",
+                "guide__published",
+                "guide__content_version",
+            )
+            .first()
+        )
+    return None
+
+
+def progress_on_request(request: HttpRequest, *, guide_slug: str) -> Progress:
+    """This request's person's progress in a guide, read once per request.
+
+    The wizard and its storage both need it; the first to ask reads the database and the
+    request keeps the answer, as Django keeps request.user.
+    """
+    kept: dict[str, Progress] = request.__dict__.setdefault("_journey_progress", {})
+    if guide_slug not in kept:
+        guide, journey = guide_and_journey(guide_slug=guide_slug, owner=Owner.of(request))
+        kept[guide_slug] = progress_for(guide=guide, journey=journey)
+    return kept[guide_slug]
