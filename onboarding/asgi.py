@@ -1,4 +1,4 @@
-"""The ASGI entry point (the portal is served by gunicorn through wsgi.py; this is for ASGI hosts)."""
+"""ASGI entry point, for ASGI servers (`make serve` runs gunicorn through wsgi.py)."""
 
 from __future__ import annotations
 

@@ -179,7 +179,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # by `manage.py createcachetable`, which `make run`, `make serve` and the tests run).
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
         "limits": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
     }
     # The cache answers most session reads; the database keeps sessions across a Redis restart.
@@ -284,7 +287,9 @@ if BEHIND_TLS_PROXY:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_share_tokens": {"()": "onboarding.sharing.log_redaction.RedactShareTokens"}},
+    "filters": {
+        "redact_share_tokens": {"()": "onboarding.sharing.log_redaction.RedactShareTokens"}
+    },
     "formatters": {
         # Django's own runserver format, which this config would otherwise drop.
         "django.server": {

@@ -4,13 +4,13 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from onboarding import immutable_cache
 from onboarding.accounts.models import User
+from onboarding.guides.selectors import forget_structures
 from tests.factories import seed_alipay
 
 
@@ -25,11 +25,17 @@ def _plain_test_settings(settings):
     # Serve static files from the source folders, as in development.
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
-    cache.clear()
-    immutable_cache.clear_process_copies()
+    _empty_caches()
     yield
-    cache.clear()
-    immutable_cache.clear_process_copies()
+    _empty_caches()
+
+
+def _empty_caches() -> None:
+    caches["default"].clear()
+    forget_structures()
+    # The limits cache is a database table without Redis: emptied by the test's rollback.
+    if "redis" in caches["limits"].__class__.__module__:
+        caches["limits"].clear()
 
 
 @pytest.fixture
@@ -41,7 +47,9 @@ def alipay(db):
 @pytest.fixture
 def steps(alipay):
     """The Alipay guide's steps by slug."""
-    return {step.slug: step for step in alipay.steps.prefetch_related("checklist_items")}
+    return {
+        step.slug: step for step in alipay.steps.prefetch_related("checklist_items", "problems")
+    }
 
 
 @pytest.fixture

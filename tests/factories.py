@@ -9,13 +9,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from onboarding import visitors
-from onboarding.management.commands.seed_guides import GUIDES_DIR, seed_guide
-from onboarding.models import ChecklistItem, Guide, Step
+from onboarding.guides.management.commands.seed_guides import DATA_DIR, seed_guide
+from onboarding.guides.models import ChecklistItem, Guide, Problem, Step
+from onboarding.journeys import visitors
 
 
 def alipay_data() -> dict[str, Any]:
-    with Path(GUIDES_DIR / "alipay.toml").open("rb") as file:
+    with Path(DATA_DIR / "alipay.toml").open("rb") as file:
         return tomllib.load(file)
 
 
@@ -29,7 +29,7 @@ def make_guide(*, steps: int, slug: str = "big") -> Guide:
     guide = Guide.objects.create(
         slug=slug, title=f"Guide {slug}", summary="A test guide.", published=True
     )
-    kinds = ["read", "checklist", "situation", "contact", "identity", "security", "card"]
+    kinds = ["read", "checklist", "situation", "phone", "identity", "security", "card"]
     for number in range(steps):
         step = Step.objects.create(
             guide=guide,
@@ -39,8 +39,8 @@ def make_guide(*, steps: int, slug: str = "big") -> Guide:
             summary="Do a thing.",
             body=f"Do **thing {number}**.",
             form_kind=kinds[number % len(kinds)],
-            troubleshooting="Try again.",
         )
+        Problem.objects.create(step=step, order=1, summary="It fails", fix="Try again.")
         if step.form_kind == "checklist":
             ChecklistItem.objects.create(step=step, order=1, text="A passport", required=True)
     guide.refresh_from_db()
@@ -51,22 +51,20 @@ def management(step_slug: str, guide_slug: str = "alipay") -> dict[str, str]:
     return {f"guide_{guide_slug}-current_step": step_slug}
 
 
-def valid_fields(step: Step, *, location: str = "outside") -> dict[str, Any]:
+def valid_fields(
+    step: Step, *, location: str = "outside", has_account: str = "no"
+) -> dict[str, Any]:
     """POST fields that make a step of this kind valid."""
     p = step.slug
     kind = step.form_kind
     if kind == "read":
-        return {f"{p}-confirmed": "on"}
+        return {}
     if kind == "checklist":
         return {f"{p}-item_{item.id}": "on" for item in step.checklist_items.all()}
     if kind == "situation":
-        return {f"{p}-location": location}
-    if kind == "contact":
-        return {
-            f"{p}-mobile_0": "GB",
-            f"{p}-mobile_1": "07400 123456",
-            f"{p}-email": "ana@example.com",
-        }
+        return {f"{p}-location": location, f"{p}-has_account": has_account}
+    if kind == "phone":
+        return {}
     if kind == "identity":
         expiry = timezone.localdate() + datetime.timedelta(days=3 * 365)
         return {
@@ -75,7 +73,7 @@ def valid_fields(step: Step, *, location: str = "outside") -> dict[str, Any]:
             f"{p}-expiry_date": expiry.isoformat(),
         }
     if kind == "security":
-        return {f"{p}-methods": ["pin", "face"]}
+        return {f"{p}-methods": ["payment_password", "face"]}
     if kind == "card":
         return {f"{p}-network": "visa"}
     raise AssertionError(f"no valid fields for {kind}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from onboarding.qr import qr_code
+from onboarding.sharing.qr import qr_code
 
 _SVG = re.compile(r'<svg viewBox="0 0 (\d+) (\d+)" class="qr-code">.*?<path[^>]* d="([^"]+)"/>')
 _COMMAND = re.compile(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?")

@@ -22,7 +22,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from phonenumber_field.formfields import SplitPhoneNumberField
 
-from onboarding.content import ChecklistEntry, StepInfo
+from onboarding.guides.selectors import ChecklistEntry, StepInfo
 
 
 def examples(weight: float) -> settings:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from onboarding.accounts.models import User
 
-FORM_TEMPLATE = "onboarding/forms/step_form.html"
+FORM_TEMPLATE = "journeys/forms/step_form.html"
 PASSWORD_HINT = (
     "At least 8 characters. Not a common password, not only numbers, and not like your email "
     "address. Use a new one, not your Alipay password."

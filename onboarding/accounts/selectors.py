@@ -31,7 +31,9 @@ def guides_of(*, user: User) -> list[Progress]:
             )
             for row in (journey.progress.all() if journey else ())
         }
-        progress.append(progress_of(structure=guide_structure(guide=guide), journey=journey, rows=rows))
+        progress.append(
+            progress_of(structure=guide_structure(guide=guide), journey=journey, rows=rows)
+        )
     return progress
 
 
@@ -94,5 +96,3 @@ def _journey_data(journey: Journey) -> dict[str, Any]:
             for link in journey.share_links.all()
         ],
     }
-
-

@@ -9,9 +9,9 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from onboarding.journeys import visitors
-from onboarding.accounts.services import claim_journeys
 from onboarding.accounts.login_limits import clear_account_failures, record_failure
+from onboarding.accounts.services import claim_journeys
+from onboarding.journeys import visitors
 
 
 @receiver(user_logged_in)

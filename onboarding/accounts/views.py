@@ -22,8 +22,7 @@ from django.views.generic.edit import FormView
 
 from onboarding.accounts import forms
 from onboarding.accounts.login_limits import lockout_for
-from onboarding.accounts.selectors import guides_of
-from onboarding.accounts.selectors import export_account
+from onboarding.accounts.selectors import export_account, guides_of
 from onboarding.accounts.services import EmailTaken, create_account, delete_account
 from onboarding.sharing.views import share_panel_context
 from onboarding.web.http import HtmxHttpRequest

@@ -188,7 +188,15 @@ class FreshnessFilter(admin.SimpleListFilter):
 @admin.register(Step)
 class StepAdmin(SortableContentAdmin):
     form = StepAdminForm
-    list_display = ["title", "guide", "form_kind", "optional", "published", "last_reviewed", "fresh"]
+    list_display = [
+        "title",
+        "guide",
+        "form_kind",
+        "optional",
+        "published",
+        "last_reviewed",
+        "fresh",
+    ]
     list_editable = ["published"]
     list_filter = ["guide", "published", "optional", FreshnessFilter, "form_kind"]
     list_select_related = ["guide"]

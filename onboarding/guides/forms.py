@@ -41,7 +41,6 @@ class StepAdminForm(forms.ModelForm):
             )
         return slug
 
-
     def clean_needs(self) -> Any:
         needs = self.cleaned_data["needs"]
         guide = self.cleaned_data.get("guide")
@@ -63,9 +62,7 @@ class StepAdminForm(forms.ModelForm):
 
 def _loop_through(step: Step, needs: Any) -> list[str]:
     """The titles around a loop that these needs would make back to the step, if any."""
-    edges = {
-        row["pk"]: [] for row in Step.objects.filter(guide_id=step.guide_id).values("pk")
-    }
+    edges = {row["pk"]: [] for row in Step.objects.filter(guide_id=step.guide_id).values("pk")}
     for source, target in Step.needs.through.objects.filter(
         from_step__guide_id=step.guide_id
     ).values_list("from_step_id", "to_step_id"):

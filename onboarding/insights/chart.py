@@ -1,7 +1,7 @@
 """The geometry of the funnel's bar chart, drawn server-side as SVG (no JavaScript chart library).
 
 One row per step: a stacked bar as long as the journeys that reached the step, split into those
-that finished it, those stuck on it, and the rest. templates/admin/onboarding/funnel_chart.svg
+that finished it, those stuck on it, and the rest. templates/insights/funnel_chart.svg
 draws it; the page's table carries the same numbers in text.
 """
 

@@ -60,7 +60,8 @@ def record_step(
     """Save a step as done (or skipped) with its answers, and mark the next step as reached.
 
     A step saved again keeps the time it was first finished (`first_finished_at`, from the row
-    the caller read), so "Done on" does not move. Upserts, so a double-submitted or retried POST, or two tabs at once, leave one row a step.
+    the caller read), so "Done on" does not move. Upserts, so a double-submitted or retried
+    POST, or two tabs at once, leave one row a step.
     Raises JourneyGone, saving nothing, if a login claimed the journey into another meanwhile.
     """
     if status not in (Status.DONE, Status.SKIPPED):
@@ -135,7 +136,11 @@ def mark_stuck(*, journey: Journey, step: StepInfo, problem_id: int | None) -> R
         .get()
     )
     return RowSnapshot(
-        status=Status.STUCK, answers=answers, completed_at=None, updated_at=now, problem_id=problem_id
+        status=Status.STUCK,
+        answers=answers,
+        completed_at=None,
+        updated_at=now,
+        problem_id=problem_id,
     )
 
 

@@ -73,8 +73,9 @@ class JourneyStorage(BaseStorage):
             request=self.request, guide_id=self.progress.guide.id
         )
         previous = self.progress.rows.get(state.step.id)
-        saved_row = RowSnapshot(status=cleaned_data.status, answers=cleaned_data.answers,
-                                completed_at=None)
+        saved_row = RowSnapshot(
+            status=cleaned_data.status, answers=cleaned_data.answers, completed_at=None
+        )
         planned = progress_of(
             structure=self.progress.guide,
             journey=journey,

@@ -196,7 +196,9 @@ class GuideWizard(NamedUrlSessionWizardView):
             "guide": self.progress.guide,
             "answers": [(self.progress.state(form.prefix), form.summary()) for form in form_list],
         }
-        context.update(share_panel_context(guide=self.progress.guide, journey=self.progress.journey))
+        context.update(
+            share_panel_context(guide=self.progress.guide, journey=self.progress.journey)
+        )
         return render(self.request, "journeys/finish.html", context)
 
     def get_context_data(self, form: StepForm, **kwargs: Any) -> dict[str, Any]:

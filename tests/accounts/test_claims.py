@@ -10,8 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from onboarding.accounts.claims import claim_journeys
-from onboarding.models import Journey, ShareLink, StepProgress
+from onboarding.accounts.services import claim_journeys
+from onboarding.journeys.models import Journey, StepProgress
+from onboarding.sharing.models import ShareLink
 from tests.factories import as_visitor, log_in, make_user, post_step, seed_alipay
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from onboarding.models import Journey, ShareLink
+from onboarding.journeys.models import Journey
+from onboarding.sharing.models import ShareLink
 from tests.factories import post_step, valid_fields, visitor_key_of
 
 pytestmark = pytest.mark.django_db

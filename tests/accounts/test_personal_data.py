@@ -11,7 +11,8 @@ from django.db import models
 from django.test import Client
 
 from onboarding.accounts.models import User
-from onboarding.models import Journey, ShareLink, StepProgress
+from onboarding.journeys.models import Journey, StepProgress
+from onboarding.sharing.models import ShareLink
 from tests.factories import post_step
 
 pytestmark = pytest.mark.django_db

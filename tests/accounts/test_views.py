@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from onboarding.accounts.models import User
-from onboarding.models import Journey
+from onboarding.journeys.models import Journey
 from tests.factories import PASSWORD, as_visitor, log_in, post_step, visitor_key_of
 
 pytestmark = pytest.mark.django_db

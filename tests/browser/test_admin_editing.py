@@ -13,24 +13,23 @@ from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import Page, expect
 
 from onboarding.accounts.models import User
-from onboarding.models import Step
+from onboarding.guides.models import Step
 
 PASSWORD = "correct horse battery staple"
 
-editors_group = importlib.import_module("onboarding.migrations.0003_create_editors_group")
+editors_group = importlib.import_module("onboarding.guides.migrations.0002_create_editors_group")
 
 
 @pytest.fixture
 def admin_site(site):
     """The live site with one step unpublished, and an editor's account."""
-    Step.objects.filter(slug="verify-email").update(published=False)
+    Step.objects.filter(slug="email-link").update(published=False)
     # Browser tests flush the database between tests, migrated rows too: give the group back
     # the permissions its migration gives it.
     group, _ = Group.objects.get_or_create(name=editors_group.EDITORS)
     group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="onboarding", codename__in=editors_group.editor_codenames()
-        )
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in editors_group.editor_permissions()
     )
     editor = User.objects.create_user("editor@example.com", PASSWORD, is_staff=True)
     editor.groups.add(group)

@@ -72,9 +72,7 @@ def check_mobile_number(text: str, *, region: str) -> HowToType:
             code="not_mobile",
         )
     number_region = phonenumbers.region_code_for_number(number)
-    international = phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     # "+44 7400 123456": after the country code comes what the app's number box takes, grouped
     # for reading and without the leading 0 that some countries dial at home.
     return HowToType(

@@ -99,7 +99,9 @@ def _step_fields(spec: dict[str, Any], position: int) -> dict[str, Any]:
 
 def _create_step_children(step: Step, spec: dict[str, Any]) -> int:
     items = [
-        ChecklistItem(step=step, order=order, text=item["text"], required=item.get("required", True))
+        ChecklistItem(
+            step=step, order=order, text=item["text"], required=item.get("required", True)
+        )
         for order, item in enumerate(spec.get("checklist", []), start=1)
     ]
     # save() renders each fact's and fix's Markdown, so these are created one by one.

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onboarding.accounts.models import User
-from onboarding.models import Journey, ShareLink, StepProgress
-from onboarding.sharing import create_share_link
+from onboarding.journeys.models import Journey, StepProgress
+from onboarding.sharing.models import ShareLink
+from onboarding.sharing.services import create_share_link
 from tests.factories import post_step
 
 pytestmark = pytest.mark.django_db

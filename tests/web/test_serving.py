@@ -217,8 +217,9 @@ _WRITER = """
 import sys
 import django
 django.setup()
-from onboarding.models import Guide, Journey
-from onboarding.progress import progress_of, record_step
+from onboarding.guides.models import Guide
+from onboarding.journeys.models import Journey
+from onboarding.journeys.services import progress_of, record_step
 guide = Guide.objects.get(slug="alipay")
 for number in range(25):
     journey = Journey.objects.create(guide=guide, session_key=f"{sys.argv[1]}-{number}")

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onboarding.accounts.models import User
-from onboarding.models import Journey, ShareLink, StepProgress
-from onboarding.sharing import MAX_MISSES_PER_WINDOW, create_share_link
+from onboarding.journeys.models import Journey, StepProgress
+from onboarding.sharing.models import ShareLink
+from onboarding.sharing.services import MAX_MISSES_PER_WINDOW, create_share_link
 from tests.factories import make_guide, management, post_step, valid_fields
 from tests.qr_reader import encodes, svgs_in
 

@@ -9,9 +9,10 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from onboarding.models import Journey, ShareLink
-from onboarding.progress import Owner
-from onboarding.sharing import (
+from onboarding.journeys.models import Journey
+from onboarding.journeys.services import Owner
+from onboarding.sharing.models import ShareLink
+from onboarding.sharing.services import (
     MAX_MISSES_PER_WINDOW,
     create_share_link,
     find_share_link,

@@ -14,9 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from onboarding.accounts.models import User
-from onboarding.funnel import describe_duration, funnel_of, median_of
-from onboarding.funnel_chart import BAR_WIDTH, chart_of
-from onboarding.models import Guide, Journey, StepProgress
+from onboarding.guides.models import Guide
+from onboarding.insights.chart import BAR_WIDTH, chart_of
+from onboarding.insights.selectors import describe_duration, funnel_of, median_of
+from onboarding.journeys.models import Journey, StepProgress
 from tests.factories import make_guide
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from onboarding.models import StepProgress
+from onboarding.journeys.models import StepProgress
 from tests.factories import management, post_step, valid_fields
 
 pytestmark = pytest.mark.django_db

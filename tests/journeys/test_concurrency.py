@@ -18,8 +18,8 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 
-from onboarding.accounts.claims import claim_journeys
-from onboarding.models import Journey, StepProgress
+from onboarding.accounts.services import claim_journeys
+from onboarding.journeys.models import Journey, StepProgress
 from tests.factories import (
     as_visitor,
     make_user,

@@ -10,7 +10,8 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from onboarding.accounts.models import User
-from onboarding.models import ChecklistItem, GlossaryTerm, Guide, Source, Step, StepProgress
+from onboarding.guides.models import ChecklistItem, GlossaryTerm, Guide, Source, Step
+from onboarding.journeys.models import StepProgress
 from tests.admin_forms import change_form_data
 from tests.factories import post_step
 

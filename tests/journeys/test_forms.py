@@ -6,7 +6,12 @@ import datetime
 
 import pytest
 
-from onboarding.step_forms import _six_months_after, looks_like_card_number, luhn_valid, mask_phone
+from onboarding.journeys.forms import (
+    _six_months_after,
+    looks_like_card_number,
+    luhn_valid,
+    mask_phone,
+)
 
 
 @pytest.mark.parametrize(

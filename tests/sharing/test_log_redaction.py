@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from onboarding.logging import RedactShareTokens, redact_share_tokens
+from onboarding.sharing.log_redaction import RedactShareTokens, redact_share_tokens
 
 TOKEN = "8kq3Yc1t0vT9J4Xn7LZpQwErTyUiOpAsDfGhJkLzXcV"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from onboarding.content import guide_structure, render_markdown
-from onboarding.models import ChecklistItem, GlossaryTerm, Guide, Step
+from onboarding.guides.models import ChecklistItem, GlossaryTerm, Guide, Step
+from onboarding.guides.selectors import guide_structure, render_markdown
 from tests.factories import alipay_data
 
 pytestmark = pytest.mark.django_db

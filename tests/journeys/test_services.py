@@ -8,9 +8,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from onboarding.content import guide_structure
-from onboarding.models import Guide, Journey, StepProgress
-from onboarding.progress import JourneyGone, Owner, guide_and_journey, record_step
+from onboarding.guides.models import Guide
+from onboarding.guides.selectors import guide_structure
+from onboarding.journeys.models import Journey, StepProgress
+from onboarding.journeys.services import JourneyGone, Owner, guide_and_journey, record_step
 from tests.factories import post_step
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.test import Client
 
-from onboarding.models import StepProgress
+from onboarding.journeys.models import StepProgress
 from tests.factories import management, post_step
 
 pytestmark = pytest.mark.django_db

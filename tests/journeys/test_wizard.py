@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from onboarding.accounts.models import User
-from onboarding.models import Journey, StepProgress
+from onboarding.journeys.models import Journey, StepProgress
 from tests.factories import management, post_step, valid_fields
 from tests.qr_reader import encodes, svgs_in
 

@@ -8,7 +8,7 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onboarding.step_forms import FORM_KINDS, form_class_for, looks_like_card_number
+from onboarding.journeys.forms import FORM_KINDS, form_class_for, looks_like_card_number
 from tests.strategies import any_fields, drafts, examples, step_info
 
 PREFIX = "fuzz-step"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onboarding.qr import qr_svg
+from onboarding.sharing.qr import qr_svg
 from tests.qr_reader import encodes
 
 URL = "https://guide.example/share/8kq3Yc1t0vT9J4Xn7LZpQwErTyUiOpAsDfGhJkLzXcV/"

@@ -15,9 +15,9 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onboarding.models import Journey, StepProgress
-from onboarding.progress import progress_of
-from onboarding.step_forms import StepForm, form_class_for
+from onboarding.journeys.forms import StepForm, form_class_for
+from onboarding.journeys.models import Journey, StepProgress
+from onboarding.journeys.services import progress_of
 from tests.factories import alipay_data, post_step, valid_fields
 from tests.strategies import (
     ANY_TEXT,
