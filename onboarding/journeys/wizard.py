@@ -165,6 +165,9 @@ class GuideWizard(NamedUrlSessionWizardView):
         """Runs on every valid POST: what to keep of the step (storage writes it at once)."""
         for warning in getattr(form, "warnings", list)():
             messages.warning(self.request, warning)
+        if form.skipped:
+            # A skipped step answers nothing, so it keeps and steers nothing.
+            return StepRecord(status=form.status)
         return StepRecord(
             status=form.status, answers=form.to_answers(), steering=form.steering_answers()
         )
