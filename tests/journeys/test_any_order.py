@@ -34,11 +34,12 @@ def test_a_step_that_needs_another_first_says_cannot_start_yet_and_is_no_link(cl
     assert 'value="done"' not in step_page
 
 
-def test_a_post_to_a_step_that_cannot_start_yet_is_refused_and_saves_nothing(client, steps):
+def test_a_post_to_a_step_that_cannot_start_yet_saves_nothing_and_says_why(client, steps):
     response = post_step(client, steps["link-card"])
-    assert response.status_code == 400
-    assert "cannot start yet" in response.text
+    assert response["Location"] == "/guides/alipay/link-card/"
     assert not StepProgress.objects.exists()
+    page = client.get(response["Location"]).text
+    assert "This step was not saved: it cannot start yet" in page
 
 
 def test_finishing_the_needed_step_opens_the_step_that_needed_it(client, steps):
