@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from onboarding.journeys.forms import FORM_KINDS
 from onboarding.journeys.forms.validators import (
@@ -138,7 +139,7 @@ def passport(client, expiry, **extra):
 
 @pytest.mark.django_db
 def test_an_expired_passport_is_explained_before_the_step_is_done(client, steps):
-    response = passport(client, datetime.date.today() - datetime.timedelta(days=1))
+    response = passport(client, timezone.localdate() - datetime.timedelta(days=1))
     assert response.status_code == 200
     assert "expired on" in response.text and "renew it first" in response.text
     assert not StepProgress.objects.filter(step=steps["verify-passport"]).exists()
@@ -146,7 +147,7 @@ def test_an_expired_passport_is_explained_before_the_step_is_done(client, steps)
 
 @pytest.mark.django_db
 def test_a_passport_running_out_within_six_months_is_warned_about_before_it_is_done(client, steps):
-    expiry = datetime.date.today() + datetime.timedelta(days=60)
+    expiry = timezone.localdate() + datetime.timedelta(days=60)
     warned = passport(client, expiry)
     assert warned.status_code == 200
     assert "within six months" in warned.text
