@@ -9,12 +9,14 @@ separators between two digits dropped ("4111.1111 - 1111/1111" is "4111111111111
 
 Card numbers: every window of 13 to 19 consecutive digits (the lengths ISO/IEC 7812 allows) of
 every digit run is checked, so a digit typed before or after, or an email address around the
-number, hides nothing. A window that passes the Luhn check is refused whatever it is: one random
-digit string in ten passes. Phone numbers rarely collide because most, written with their country
-code, have 12 digits or fewer (+44 7400 123456 and +1 212 555 0100 are 12 and 11), under the
-13-digit floor; the longer ones (E.164 allows 15, +86 mobiles have 13) pass Luhn one time in ten
-and are then refused too, which costs little: no note needs a phone number either. Lists of
-numbers joined only by punctuation ("100, 250, 300, 425, 600") collide the same way.
+number, hides nothing. A window that passes the Luhn check is refused whatever it is. One random
+digit string in ten passes, and a run of 16 digits holds ten windows, so about two random
+16-digit runs in three are refused (a mistyped card number among them). Phone numbers rarely
+collide because most, written with their country code, have 12 digits or fewer (+44 7400 123456
+and +1 212 555 0100 are 12 and 11), under the 13-digit floor; the longer ones (E.164 allows 15,
++86 mobiles have 13) pass one time in ten and are then refused too, which costs little: no note
+needs a phone number either. Numbers joined only by punctuation ("100, 250, 300, 425, 600")
+collide the same way.
 
 The phrases (security code, PIN, SMS code, document number, password) need the secret after them:
 "my PIN is set" passes, "my PIN is 4829" does not.
@@ -68,10 +70,10 @@ _ANY_DIGIT = re.compile(r"\d")
 _BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[\W_]+(?=[0-9])")
 
 _LETTER = r"[^\W\d_]"
-# What people put between a phrase and the secret: separators and a few linking words
-# ("CVV code: 123", "PIN is 4829", "验证码是 839201"). Possessive, so a linking word is never
-# taken back as the secret itself ("my password is" holds no password) and no backtracking.
-_LINK = r"(?:[\W_]|is|was|code|number|num|no|nr|是|为){0,16}+"
+# What people put between a phrase and the secret: separators and a few linking words ("CVV
+# code: 123", "PIN is 4829", "验证码是 839201", "护照号码 E1234"). Possessive, so a linking word is
+# never taken back as the secret itself ("my password is" holds no password) and no backtracking.
+_LINK = r"(?:[\W_]|is|was|code|number|num|no|nr|是|为|号|码){0,16}+"
 
 
 def _phrases(*words: str) -> str:
