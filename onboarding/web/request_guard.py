@@ -20,6 +20,13 @@ its aliases "utf8", "utf_8", "u8" and "cp65001". Django itself accepts only the 
 name is refused, unknown ones (which Django ignores) included: a client that names a charset we
 cannot honour gets told so, rather than its bytes read as something else.
 
+Django parses the Content-Type while it builds the request, before any middleware runs, and two
+kinds escape it from there as the server's bare 500: a header it cannot parse (BadRequest), and a
+charset naming a codec that is no text encoding (rot13, base64, hex) when a query string is
+present (setting the request's encoding decodes request.GET at once: LookupError). `wsgi_guard`,
+around the WSGI application, hands such a request on without its Content-Type and with the reason,
+and this middleware refuses it like any other.
+
 A body sent with `Transfer-Encoding: chunked` has no Content-Length; Django reads none of it
 under WSGI, so it needs no limit here.
 """
@@ -28,8 +35,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import parse_qsl
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -38,10 +46,12 @@ from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
+from django.utils.http import parse_header_parameters
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 # Why a request was refused: each reason has the message the 400 page shows.
+BAD_CONTENT_TYPE = "bad_content_type"
 BAD_LENGTH = "bad_length"
 TOO_BIG = "too_big"
 UPLOAD = "upload"
@@ -53,6 +63,10 @@ CUT_OFF = "cut_off"
 
 _TOO_MUCH = "That was more than this site accepts in one go. Go back, shorten it and try again."
 MESSAGES: dict[str, str] = {
+    BAD_CONTENT_TYPE: (
+        "Your browser said it was sending something in a form this site cannot read. "
+        "Reload the page and try again."
+    ),
     BAD_LENGTH: (
         "Your browser said it was sending something of a size that is not a number. "
         "Reload the page and try again."
@@ -73,6 +87,8 @@ MESSAGES: dict[str, str] = {
     ),
 }
 
+# Where wsgi_guard leaves the reason for a request Django could not have been handed as it came.
+WSGI_REFUSAL = "onboarding.refusal"
 # RFC 9110: Content-Length is one or more ASCII digits, nothing else (int() would take " +1_0").
 _CONTENT_LENGTH = re.compile(r"[0-9]+")
 
@@ -85,8 +101,28 @@ def is_utf8(charset: str) -> bool:
         return False
 
 
+def _charset_refusal(content_params: Mapping[str, str]) -> str | None:
+    """Why the parameters of a Content-Type are refused, or None."""
+    charset = content_params.get("charset")
+    if charset is not None and not is_utf8(charset):
+        return CHARSET
+    return None
+
+
+def content_type_refusal(content_type: str) -> str | None:
+    """Why a Content-Type header is refused (unparsable, or a charset but UTF-8), or None."""
+    try:
+        # Django's own parser, so that what passes here is what Django can take.
+        _, content_params = parse_header_parameters(content_type)
+    except ValueError:
+        return BAD_CONTENT_TYPE
+    return _charset_refusal(content_params)
+
+
 def _header_refusal(request: HttpRequest) -> str | None:
     """Why the request is refused on its headers alone, or None."""
+    if refusal := request.META.get(WSGI_REFUSAL):
+        return refusal
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not _CONTENT_LENGTH.fullmatch(length):
         return BAD_LENGTH
@@ -95,10 +131,7 @@ def _header_refusal(request: HttpRequest) -> str | None:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and int(length) > limit:
         return TOO_BIG
-    charset = request.content_params.get("charset")
-    if charset is not None and not is_utf8(charset):
-        return CHARSET
-    return None
+    return _charset_refusal(request.content_params)
 
 
 def _urlencoded_refusal(raw: bytes, *, undecodable: str) -> str | None:
@@ -172,3 +205,16 @@ class RefuseMalformedRequests:
             response = self.csrf.process_response(request, response)
         # XFrameOptionsMiddleware comes later in MIDDLEWARE, so it never sees this response.
         return self.frame_options.process_response(request, response)
+
+
+def wsgi_guard(application: WSGIApplication) -> WSGIApplication:
+    """The WSGI application, handing on a request whose Content-Type Django cannot take
+    without that header and with the reason, for RefuseMalformedRequests to refuse."""
+
+    def guarded(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        refusal = content_type_refusal(environ.get("CONTENT_TYPE", ""))
+        if refusal is not None:
+            environ = {**environ, "CONTENT_TYPE": "", WSGI_REFUSAL: refusal}
+        return application(environ, start_response)
+
+    return guarded
