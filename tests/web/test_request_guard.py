@@ -124,6 +124,16 @@ def test_any_body_in_a_charset_other_than_utf8_gets_a_400(csrf_client, content_t
     assert_refused(response, CHARSET)
 
 
+@pytest.mark.parametrize("path", [LOGIN, STEP])
+@pytest.mark.parametrize("charset", ["utf8", "UTF-8"])
+def test_a_form_said_to_be_utf8_that_is_not_gets_a_400(csrf_client, path, charset):
+    # "utf8" is accepted as UTF-8 (Python's codecs say so), so its bytes are checked as such.
+    response = csrf_client.generic(
+        "POST", path, UNREADABLE, content_type=f"{FORM}; charset={charset}"
+    )
+    assert_refused(response, UNDECODABLE_FORM)
+
+
 def test_a_get_naming_a_charset_other_than_utf8_gets_a_400(csrf_client):
     response = csrf_client.get(LOGIN, CONTENT_TYPE="text/plain; charset=latin-1")
     assert_refused(response, CHARSET)
@@ -246,7 +256,6 @@ def test_a_200_mb_upload_is_refused_as_an_upload_without_being_read(csrf_client)
     response = csrf_client.generic(
         "POST",
         LOGIN,
-        content_type="multipart/form-data; boundary=x",
         CONTENT_TYPE="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(200 * 1024 * 1024),
         **{"wsgi.input": stream},
