@@ -24,6 +24,8 @@ The phrases (security code, PIN, SMS code, document number, password) need the s
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 import unicodedata
 
@@ -63,9 +65,19 @@ MESSAGES: dict[str, str] = {
 }
 
 # Card numbers are 13 (old Visa) to 19 (UnionPay, Maestro) digits long.
-_CARD_LENGTHS = range(13, 20)
+_SHORTEST_CARD, _LONGEST_CARD = 13, 19
 _LONG_DIGIT_RUN = re.compile(r"[0-9]{13,}")
-_ANY_DIGIT = re.compile(r"\d")
+# Each ASCII digit's value, plain and doubled as Luhn doubles it (7 -> 14 -> 1 + 4 = 5).
+_PLAIN = bytes.maketrans(b"0123456789", bytes(range(10)))
+_DOUBLED = bytes.maketrans(b"0123456789", bytes([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]))
+# Unicode's format characters (category Cf, Unicode 15.1), written out: finding them with
+# unicodedata costs a loop in Python over every character of the text.
+_FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
 # [\W_] is anything but a letter or digit: spaces of every kind, punctuation, symbols, controls.
 _BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[\W_]+(?=[0-9])")
 
@@ -117,31 +129,40 @@ def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         # Zero-width spaces, joiners and soft hyphens are invisible: they must hide nothing.
-        text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+        text = _FORMAT_CHARACTERS.sub("", text)
         # Arabic-Indic, Devanagari and other digits are read as digits all the same.
-        text = _ANY_DIGIT.sub(lambda digit: str(unicodedata.decimal(digit[0], digit[0])), text)
+        # (str.translate over the distinct characters: a regex over each digit is 10x slower.)
+        as_ascii = {
+            ord(char): str(unicodedata.decimal(char))
+            for char in set(text)
+            if char.isdecimal() and not char.isascii()
+        }
+        if as_ascii:
+            text = text.translate(as_ascii)
     return _BETWEEN_DIGITS.sub("", text.casefold())
 
 
 def _has_luhn_window(digits: str) -> bool:
     """Whether any 13-19-digit window of a run of ASCII digits passes the Luhn check."""
     # Checking each window on its own costs its length, and a run of 256 KB of digits with no
-    # valid window ("1111...") would take seconds. Luhn doubles every second digit counted
-    # from a window's right-hand end, so which digits are doubled depends only on the parity of
-    # that end: two running sums, one per parity, give every window's total by subtraction.
-    sums: tuple[list[int], list[int]] = ([0], [0])
-    for index, char in enumerate(digits):
-        plain = int(char)
-        doubled = plain * 2 - 9 if plain > 4 else plain * 2
-        for end_parity, running in enumerate(sums):
-            running.append(running[-1] + (plain if index % 2 == end_parity else doubled))
-    for end in range(len(digits)):
-        running = sums[end % 2]
-        for length in _CARD_LENGTHS:
-            start = end + 1 - length
-            if start < 0:
-                break
-            if (running[end + 1] - running[start]) % 10 == 0:
+    # valid window ("1111...") would take seconds. Luhn doubles every second digit counted from
+    # a window's right-hand end, so which digits are doubled depends only on the parity of that
+    # end: per parity, one running total (mod 10) gives every window's sum by subtraction, and a
+    # window passes when its two ends' totals are equal.
+    raw = digits.encode("ascii")
+    plain = list(raw.translate(_PLAIN))
+    doubled = list(raw.translate(_DOUBLED))
+    for end_parity in (0, 1):
+        # Digits whose index has the end's parity stay plain, the others are doubled.
+        summed = (plain if end_parity == 0 else doubled).copy()
+        summed[1::2] = (doubled if end_parity == 0 else plain)[1::2]
+        totals = [total % 10 for total in itertools.accumulate(summed, initial=0)]
+        # The window digits[start:stop] passes when totals[start] == totals[stop]; compared a
+        # window length at a time, over the stops of this parity (every second one).
+        for length in range(_SHORTEST_CARD, _LONGEST_CARD + 1):
+            first_stop = length + (length + end_parity + 1) % 2
+            stops, starts = totals[first_stop::2], totals[first_stop - length :: 2]
+            if any(map(operator.eq, stops, starts)):
                 return True
     return False
 

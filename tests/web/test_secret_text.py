@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given, settings
@@ -179,11 +182,24 @@ def test_a_secret_phrase_followed_by_its_secret_is_found(text, code):
         ("S M S code 8 3 9 2 0 1", None),  # letters spaced out are not the word
         ("SMS code 8 3 9 2 0 1", "sms_code"),  # digits spaced out are still the code
         ("PIN is 48-29-13", "pin"),
+        ("PIN ٤٨٢٩", "pin"),  # Arabic-Indic digits
+        ("OTP ８３９２０１", "sms_code"),
         ("ＰＡＳＳＷＯＲＤ： hunter2", "password"),
     ],
 )
 def test_a_secret_phrase_is_found_however_it_is_typed(text, code):
     assert find_secret(text) == code
+
+
+def test_every_invisible_format_character_is_ignored():
+    format_characters = [
+        chr(code_point)
+        for code_point in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code_point)) == "Cf"
+    ]
+    assert len(format_characters) > 150
+    missed = [char for char in format_characters if find_secret(f"C{char}VV 123") is None]
+    assert [f"U+{ord(char):04X}" for char in missed] == []
 
 
 # --- Ordinary text -----------------------------------------------------------------------------
