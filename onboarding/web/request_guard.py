@@ -208,8 +208,9 @@ class RefuseMalformedRequests:
 
 
 def wsgi_guard(application: WSGIApplication) -> WSGIApplication:
-    """The WSGI application, handing on a request whose Content-Type Django cannot take
-    without that header and with the reason, for RefuseMalformedRequests to refuse."""
+    """The WSGI application, with requests whose Content-Type Django cannot take marked refused."""
+    # Such a request goes on without its Content-Type and with the reason in the environ, so
+    # RefuseMalformedRequests answers it like any other (its page, every security header).
 
     def guarded(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         refusal = content_type_refusal(environ.get("CONTENT_TYPE", ""))

@@ -124,8 +124,7 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 def _normalise(text: str) -> str:
-    """The text as it is searched: NFKC, no format characters, ASCII digits, case folded, and
-    no separators between digits."""
+    """The text as searched: NFKC, no format characters, ASCII digits, folded, digits joined."""
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         # Zero-width spaces, joiners and soft hyphens are invisible: they must hide nothing.
