@@ -118,9 +118,10 @@ MIDDLEWARE = [
     # Early, so that every page (also a 400 raised by a later middleware) gets the policy and
     # its error page a nonce for its scripts.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body: a 400 for charsets, uploads and sizes no form here sends.
+    "onboarding.web.request_guard.RefuseMalformedRequests",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "onboarding.web.middleware.RefuseUndecodableInput",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "onboarding.journeys.visitors.VisitorMiddleware",

@@ -5,7 +5,7 @@ than UTF-8, say), and its 400 and 500 handlers read the body again, through the 
 `requires_csrf_token`, to put a token on their page: the second error escapes them, and the
 server answers with its bare 500, without security headers. This middleware refuses such
 requests before anything reads the body, and renders its page without touching it, so no
-handler ever sees them. It replaces `onboarding.middleware.RefuseUndecodableInput`.
+handler ever sees them.
 
 Refused: a Content-Length that is not a number, or over DATA_UPLOAD_MAX_MEMORY_SIZE; any
 multipart body (no form here takes a file, and Django spools file parts to disk without a size

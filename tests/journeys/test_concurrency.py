@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
-from django.test import Client
+from tests.browser_like_client import BrowserLikeClient as Client
 
 from onboarding.accounts.services import claim_journeys
 from onboarding.journeys.models import Journey, StepProgress

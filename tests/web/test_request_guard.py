@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.client import encode_multipart
 
-from onboarding.models import StepProgress
+from onboarding.journeys.models import StepProgress
 from onboarding.web.request_guard import (
     BAD_CONTENT_TYPE,
     BAD_LENGTH,
@@ -33,7 +33,7 @@ from tests.factories import make_user, management, valid_fields
 
 GUARD = "onboarding.web.request_guard.RefuseMalformedRequests"
 LOGIN = "/accounts/login/"
-STEP = "/guides/alipay/about-alipay/"
+STEP = "/guides/alipay/about/"
 FORM = "application/x-www-form-urlencoded"
 CREDENTIALS = b"username=ana%40example.com&password=wrong-password"
 # Not valid UTF-8, nor ASCII, nor UTF-16 (an odd number of bytes); rot13 and "" decode nothing.
@@ -42,16 +42,10 @@ UNREADABLE = b"username=\xe9&password=\xff\xfe\xfd"
 CSRF_SECRET = "a" * 32
 
 
-@pytest.fixture(autouse=True)
-def guarded(settings):
-    """MIDDLEWARE as it is wired in: the guard right after the CSP middleware, in place of
-    RefuseUndecodableInput."""
-    middleware = [
-        name for name in settings.MIDDLEWARE if not name.endswith(".RefuseUndecodableInput")
-    ]
-    csp = middleware.index("django.middleware.csp.ContentSecurityPolicyMiddleware")
-    middleware.insert(csp + 1, GUARD)
-    settings.MIDDLEWARE = middleware
+def test_the_guard_runs_right_after_the_content_security_policy(settings):
+    """Early, so its 400 page gets the policy and a nonce, and before anything reads the body."""
+    csp = settings.MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware")
+    assert settings.MIDDLEWARE[csp + 1] == GUARD
 
 
 @pytest.fixture
@@ -446,7 +440,7 @@ def test_a_utf8_login_form_passes_through_unchanged(content_type):
 
 @pytest.mark.parametrize("charset", ["utf-8", "utf8"])
 def test_a_utf8_step_form_is_saved(client, steps, charset):
-    step = steps["about-alipay"]
+    step = steps["about"]
     body = urlencode({**management(step.slug), **valid_fields(step)})
     response = client.generic(
         "POST", step.get_absolute_url(), body, content_type=f"{FORM}; charset={charset}"
