@@ -63,6 +63,8 @@ BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY", False)
 SECURE_TRANSPORT = _env_bool("SECURE_TRANSPORT", not DEBUG)
 # A proxy that redirects HTTP to HTTPS itself may turn Django's redirect off.
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", SECURE_TRANSPORT)
+# Load balancers probe over plain HTTP and count a redirect as down.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # The preload directive only takes effect once the domain's owner submits it to the browsers'
 # list; an operator who may ever need plain HTTP on a subdomain turns it off.
 SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)

@@ -16,10 +16,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
-from tests.browser_like_client import BrowserLikeClient as Client
 
 from onboarding.accounts.services import claim_journeys
 from onboarding.journeys.models import Journey, StepProgress
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import (
     as_visitor,
     make_user,
