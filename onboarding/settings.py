@@ -63,6 +63,8 @@ BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY", False)
 SECURE_TRANSPORT = _env_bool("SECURE_TRANSPORT", not DEBUG)
 # A proxy that redirects HTTP to HTTPS itself may turn Django's redirect off.
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", SECURE_TRANSPORT)
+# Load balancers probe over plain HTTP and count a redirect as down.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # The preload directive only takes effect once the domain's owner submits it to the browsers'
 # list; an operator who may ever need plain HTTP on a subdomain turns it off.
 SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)
@@ -118,9 +120,10 @@ MIDDLEWARE = [
     # Early, so that every page (also a 400 raised by a later middleware) gets the policy and
     # its error page a nonce for its scripts.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body: a 400 for charsets, uploads and sizes no form here sends.
+    "onboarding.web.request_guard.RefuseMalformedRequests",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "onboarding.web.middleware.RefuseUndecodableInput",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "onboarding.journeys.visitors.VisitorMiddleware",

@@ -7,4 +7,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onboarding.settings")
-application = get_wsgi_application()
+
+from onboarding.web.request_guard import wsgi_guard  # noqa: E402  (needs the settings module)
+
+# Django reads a request's content type while building it, before any middleware: the guard marks
+# the ones it would fail on, so the middleware answers them with its 400 page.
+application = wsgi_guard(get_wsgi_application())

@@ -5,13 +5,19 @@ import os
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
-from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from onboarding.accounts.models import User
 from onboarding.guides.selectors import forget_structures
+from tests.browser_like_client import BrowserLikeClient
 from tests.factories import seed_alipay
+
+
+@pytest.fixture
+def client():
+    """A test client that sends forms URL-encoded, as browsers do (see browser_like_client.py)."""
+    return BrowserLikeClient()
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +70,7 @@ def editor(db):
 @pytest.fixture
 def editor_client(editor):
     """A test client of its own, logged in as an editor (`client` stays an anonymous visitor)."""
-    client = Client()
+    client = BrowserLikeClient()
     client.force_login(editor)
     return client
 

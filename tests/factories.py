@@ -116,3 +116,29 @@ def as_visitor(client, key: str):
     """Make a test client's browser hold this visitor key, as if it had saved a step before."""
     client.cookies[visitors.cookie_name()] = visitors.cookie_value(key)
     return client
+
+
+def everything_stored() -> str:
+    """Every row of every table, every session decoded and every cache entry, as one text.
+
+    For tests that nothing typed was kept anywhere: the database, the session or the cache.
+    """
+    import io
+    import pickle
+
+    from django.contrib.sessions.models import Session
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    rows = io.StringIO()
+    call_command("dumpdata", stdout=rows, verbosity=0)
+    sessions = [str(session.get_decoded()) for session in Session.objects.all()]
+    cached = []
+    for alias in ("default", "limits"):
+        backend = caches[alias]
+        if hasattr(backend, "_cache"):  # local memory: values are pickled
+            cached += [repr(pickle.loads(value)) for value in backend._cache.values()]
+        elif hasattr(backend, "_cache") is False and "redis" in type(backend).__module__:
+            client = backend._cache.get_client()
+            cached += [repr(client.get(key)) for key in client.scan_iter()]
+    return "\n".join([rows.getvalue(), *sessions, *cached])

@@ -20,9 +20,8 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 from hypothesis import settings
 from hypothesis import strategies as st
-from phonenumber_field.formfields import SplitPhoneNumberField
 
-from onboarding.guides.selectors import ChecklistEntry, StepInfo
+from onboarding.guides.selectors import ChecklistEntry, ProblemEntry, StepInfo
 
 
 def examples(weight: float) -> settings:
@@ -94,15 +93,20 @@ def typical_fields(form: forms.Form) -> st.SearchStrategy[dict[str, Any]]:
     often valid, so the fuzz reaches what happens after validation too."""
     parts = []
     for bound in form:
-        if isinstance(bound.field, SplitPhoneNumberField):
-            parts.append(MOBILE_NUMBERS.map(lambda pair, name=bound.html_name: _split(name, pair)))
-        else:
+        if bound.name == "number":
+            # The phone check's number, typed as people do in its country (picked beside it).
+            country = bound.html_name.removesuffix("number") + "country"
+            parts.append(
+                MOBILE_NUMBERS.map(
+                    lambda pair, name=bound.html_name, country=country: {
+                        country: pair[0],
+                        name: pair[1],
+                    }
+                )
+            )
+        elif bound.name != "country":
             parts.append(_typical_value(bound.field).map(lambda v, name=bound.html_name: {name: v}))
     return st.tuples(*parts).map(lambda dicts: {k: v for d in dicts for k, v in d.items()})
-
-
-def _split(name: str, pair: tuple[str, str]) -> dict[str, str]:
-    return {f"{name}_0": pair[0], f"{name}_1": pair[1]}
 
 
 def _typical_value(field: forms.Field) -> st.SearchStrategy:
@@ -162,8 +166,10 @@ def step_info(kind: str, *, slug: str = "fuzz-step") -> StepInfo:
     )
     return StepInfo(
         id=1, slug=slug, url=f"/guides/fuzz/{slug}/", title="Fuzz", summary="", body_html="",
-        troubleshooting_html="", form_kind=kind, condition="always", optional=False,
-        estimated_minutes=1, last_reviewed=None, checklist=checklist, sources=(), glossary=(),
+        form_kind=kind, condition="always", optional=False, needs=(), original_steps=(),
+        estimated_minutes=1, last_reviewed=None, checklist=checklist, facts=(),
+        problems=(ProblemEntry(id=1, summary="It fails", fix_html="<p>Try again.</p>"),),
+        glossary=(),
     )  # fmt: skip
 
 

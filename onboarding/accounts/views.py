@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic.edit import FormView
 
 from onboarding.accounts import forms
@@ -116,7 +116,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_required
 def account(request: HtmxHttpRequest) -> HttpResponse:
@@ -132,7 +132,7 @@ def account(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_required
 def account_export(request: HtmxHttpRequest) -> HttpResponse:

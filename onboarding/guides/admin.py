@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from onboarding.guides import views
 from onboarding.guides.forms import StepAdminForm
@@ -105,12 +105,12 @@ class GuideAdmin(SortableContentAdmin):
         return [
             path(
                 "<path:object_id>/funnel/",
-                view(require_GET(self.funnel_view)),
+                view(require_safe(self.funnel_view)),
                 name="guides_guide_funnel",
             ),
             path(
                 "<path:object_id>/funnel.csv",
-                view(require_GET(self.funnel_csv_view)),
+                view(require_safe(self.funnel_csv_view)),
                 name="guides_guide_funnel_csv",
             ),
             *super().get_urls(),

@@ -103,7 +103,8 @@ def _save_step(
         status=status,
         answers=answers,
         problem=None,
-        reached_at=now,
+        # Only used when the row is new; checked against completed_at on the insert all the same.
+        reached_at=completed_at,
         updated_at=now,
         completed_at=completed_at,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from onboarding.guides.selectors import guide_structure, published_guide, published_guides
@@ -14,7 +14,7 @@ from onboarding.sharing.views import share_panel_context
 from onboarding.web.http import HtmxHttpRequest, step_in_current_url
 
 
-@require_GET
+@require_safe
 @never_cache
 def landing(request: HtmxHttpRequest) -> HttpResponse:
     """The front page: what each published guide is for, and Start or Continue."""
@@ -26,7 +26,7 @@ def landing(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "journeys/landing.html", {"guides": guides})
 
 
-@require_GET
+@require_safe
 @never_cache
 def task_list(request: HtmxHttpRequest, guide: str) -> HttpResponse:
     """The guide overview: every step with its status, "N of M done", Continue, and sharing."""
@@ -37,7 +37,7 @@ def task_list(request: HtmxHttpRequest, guide: str) -> HttpResponse:
     return render(request, "journeys/task_list.html", context)
 
 
-@require_GET
+@require_safe
 @never_cache
 @vary_on_headers("HX-Request", "HX-Current-URL")
 def sidebar(request: HtmxHttpRequest, guide: str) -> HttpResponse:
@@ -52,7 +52,7 @@ def sidebar(request: HtmxHttpRequest, guide: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def glossary(request: HtmxHttpRequest, guide: str) -> HttpResponse:
     """Every Chinese word of a guide, with its pinyin, meaning and the steps it appears on."""
     guide_row = published_guide(slug=guide)

@@ -35,6 +35,7 @@ from onboarding.sharing.views import share_panel_context
 DONE = "done"
 RETURN_TO_SUMMARY = "summary"
 OTHER_PROBLEM = "other"
+NOT_YET = "This step was not saved: it cannot start yet. First finish {steps}."
 JOURNEY_MOVED = (
     "This step was not saved: your progress has just moved to your account. Log in if you "
     "are not logged in here, then save the step again."
@@ -93,6 +94,11 @@ class GuideWizard(NamedUrlSessionWizardView):
         if refusal:
             return bad_request(self.request, refusal)
         self.storage.current_step = slug
+        if state.waiting_for and "wizard_goto_step" not in self.request.POST:
+            # A page from before the needed step was undone, or before a login moved the
+            # progress: nothing is saved, and the step page says what to finish first.
+            messages.warning(self.request, NOT_YET.format(steps=", ".join(state.waiting_for)))
+            return redirect(self.get_step_url(slug))
         try:
             if "stuck" in self.request.POST:
                 return self._stuck(state)
@@ -122,8 +128,6 @@ class GuideWizard(NamedUrlSessionWizardView):
             return "This form asked for something this page cannot do."
         if action == SKIP and not state.step.optional:
             return "This step cannot be skipped: everyone setting up Alipay needs it."
-        if state.waiting_for and "wizard_goto_step" not in post:
-            return f"This step cannot start yet: first finish {', '.join(state.waiting_for)}."
         if "stuck" in post and not self._problem_choice_is_valid(state, post.get("problem")):
             return "Choose one of the problems listed on this step."
         return None
@@ -165,6 +169,9 @@ class GuideWizard(NamedUrlSessionWizardView):
         """Runs on every valid POST: what to keep of the step (storage writes it at once)."""
         for warning in getattr(form, "warnings", list)():
             messages.warning(self.request, warning)
+        if form.skipped:
+            # A skipped step answers nothing, so it keeps and steers nothing.
+            return StepRecord(status=form.status)
         return StepRecord(
             status=form.status, answers=form.to_answers(), steering=form.steering_answers()
         )

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from onboarding.guides.models import Guide
@@ -56,7 +56,7 @@ def _share_page(request: HtmxHttpRequest, context: dict[str, Any], status: int) 
     return response
 
 
-@require_GET
+@require_safe
 def share_page(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """A helper's read-only view of someone's progress: statuses and dates, nothing personal."""
     client = client_address(request)

@@ -38,19 +38,10 @@ _MESSAGES: dict[type[Exception], str] = {
 logger = logging.getLogger(__name__)
 
 
-class RefusedInput(Exception):
-    """Input refused before a view ran; its text is ours and safe to show."""
-
-
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The 400 page (handler400): what was wrong with the request, when we can tell."""
-    if isinstance(exception, RefusedInput):
-        message = str(exception)
-    else:
-        message = next(
-            (text for kind, text in _MESSAGES.items() if isinstance(exception, kind)), None
-        )
+    message = next((text for kind, text in _MESSAGES.items() if isinstance(exception, kind)), None)
     return render(request, "400.html", {"message": message}, status=400)
 
 

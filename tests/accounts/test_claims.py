@@ -31,23 +31,21 @@ LATER = timezone.now() - datetime.timedelta(days=1)
 def journeys_of(user, alipay, *, visitor_key="visitor-1"):
     """The account's journey and a visitor's journey through the Alipay guide."""
     own = Journey.objects.create(guide=alipay, user=user)
-    theirs = Journey.objects.create(guide=alipay, session_key=visitor_key)
+    theirs = Journey.objects.create(guide=alipay, visitor_key=visitor_key)
     return own, theirs
 
 
 def progress(journey, step, status, *, answers=None, at=EARLIER):
     finished = status in {DONE, SKIPPED}
-    row = StepProgress.objects.create(
+    return StepProgress.objects.create(
         journey=journey,
         step=step,
         status=status,
         answers=answers or {},
         reached_at=at,
+        updated_at=at,
         completed_at=at if finished else None,
     )
-    # updated_at is set on every save; put it where the test needs it.
-    StepProgress.objects.filter(pk=row.pk).update(updated_at=at)
-    return row
 
 
 def visitor_client(visitor_key):
@@ -98,8 +96,8 @@ def test_login_merges_two_journeys_keeping_the_further_status(
 
 @pytest.mark.parametrize("visitor_is_newer", [True, False])
 def test_merge_keeps_the_newer_answers_for_a_step_both_touched(user, steps, visitor_is_newer):
-    own, theirs = journeys_of(user, steps["add-card"].guide)
-    step = steps["add-card"]
+    own, theirs = journeys_of(user, steps["link-card"].guide)
+    step = steps["link-card"]
     progress(
         theirs, step, DONE, answers={"network": "jcb"}, at=LATER if visitor_is_newer else EARLIER
     )
@@ -115,9 +113,9 @@ def test_merge_keeps_the_newer_answers_for_a_step_both_touched(user, steps, visi
 
 
 def test_merge_keeps_answers_when_the_newer_row_has_none(user, steps):
-    own, theirs = journeys_of(user, steps["add-card"].guide)
-    progress(own, steps["add-card"], DONE, answers={"network": "visa"}, at=EARLIER)
-    progress(theirs, steps["add-card"], STUCK, answers={}, at=LATER)
+    own, theirs = journeys_of(user, steps["link-card"].guide)
+    progress(own, steps["link-card"], DONE, answers={"network": "visa"}, at=EARLIER)
+    progress(theirs, steps["link-card"], STUCK, answers={}, at=LATER)
 
     claim_journeys(user=user, visitor_key="visitor-1")
 
@@ -127,16 +125,16 @@ def test_merge_keeps_answers_when_the_newer_row_has_none(user, steps):
 
 def test_merge_keeps_the_steps_only_one_side_touched(user, steps):
     own, theirs = journeys_of(user, steps["prepare"].guide)
-    progress(own, steps["about-alipay"], DONE)
+    progress(own, steps["about"], DONE)
     progress(theirs, steps["prepare"], DONE)
-    progress(theirs, steps["where-you-are"], IN_PROGRESS)
+    progress(theirs, steps["install"], IN_PROGRESS)
 
     claimed = claim_journeys(user=user, visitor_key="visitor-1")
 
     assert claimed == 1
     assert Journey.objects.get() == own
     statuses = dict(own.progress.values_list("step__slug", "status"))
-    assert statuses == {"about-alipay": DONE, "prepare": DONE, "where-you-are": IN_PROGRESS}
+    assert statuses == {"about": DONE, "prepare": DONE, "install": IN_PROGRESS}
 
 
 def test_merge_takes_the_newer_steering_answers_and_the_earlier_start(user, steps):
@@ -155,6 +153,27 @@ def test_merge_takes_the_newer_steering_answers_and_the_earlier_start(user, step
     assert journey.started_at == EARLIER
 
 
+@pytest.mark.parametrize(
+    ("visitor_completed", "account_completed", "kept"),
+    [
+        (EARLIER, LATER, EARLIER),
+        (LATER, EARLIER, EARLIER),
+        (None, LATER, LATER),
+        (LATER, None, LATER),
+    ],
+)
+def test_merge_keeps_the_earlier_completion_of_the_guide(
+    user, steps, visitor_completed, account_completed, kept
+):
+    own, theirs = journeys_of(user, steps["prepare"].guide)
+    Journey.objects.filter(pk=own.pk).update(completed_at=account_completed)
+    Journey.objects.filter(pk=theirs.pk).update(completed_at=visitor_completed)
+
+    claim_journeys(user=user, visitor_key="visitor-1")
+
+    assert Journey.objects.get().completed_at == kept
+
+
 def test_merge_keeps_the_visitors_share_links(user, steps):
     own, theirs = journeys_of(user, steps["prepare"].guide)
     ShareLink.objects.create(journey=theirs, token_hash="a" * 64)
@@ -165,18 +184,18 @@ def test_merge_keeps_the_visitors_share_links(user, steps):
 
 
 def test_a_claim_without_an_account_journey_moves_the_visitors(user, steps):
-    theirs = Journey.objects.create(guide=steps["prepare"].guide, session_key="visitor-1")
-    progress(theirs, steps["about-alipay"], DONE)
+    theirs = Journey.objects.create(guide=steps["prepare"].guide, visitor_key="visitor-1")
+    progress(theirs, steps["about"], DONE)
 
     assert claim_journeys(user=user, visitor_key="visitor-1") == 1
 
     journey = Journey.objects.get()
-    assert (journey.pk, journey.user, journey.session_key) == (theirs.pk, user, None)
+    assert (journey.pk, journey.user, journey.visitor_key) == (theirs.pk, user, None)
     assert journey.progress.count() == 1
 
 
 def test_a_claim_takes_only_this_visitors_journeys(user, steps):
-    Journey.objects.create(guide=steps["prepare"].guide, session_key="someone-else")
+    Journey.objects.create(guide=steps["prepare"].guide, visitor_key="someone-else")
     assert claim_journeys(user=user, visitor_key="visitor-1") == 0
     assert claim_journeys(user=user, visitor_key=None) == 0
     assert Journey.objects.get().user is None
@@ -184,7 +203,7 @@ def test_a_claim_takes_only_this_visitors_journeys(user, steps):
 
 def test_login_on_a_second_browser_merges_its_visitor_progress(steps):
     laptop, phone = Client(), Client()
-    post_step(laptop, steps["about-alipay"])
+    post_step(laptop, steps["about"])
     laptop.post(
         "/accounts/signup/",
         {
@@ -193,7 +212,7 @@ def test_login_on_a_second_browser_merges_its_visitor_progress(steps):
             "password2": "a-long-passphrase-9",
         },
     )
-    post_step(phone, steps["about-alipay"])
+    post_step(phone, steps["about"])
     post_step(phone, steps["prepare"])
 
     log_in(phone, email="dee@example.com", password="a-long-passphrase-9")
@@ -201,7 +220,7 @@ def test_login_on_a_second_browser_merges_its_visitor_progress(steps):
     journey = Journey.objects.get()
     assert journey.user.email == "dee@example.com"
     assert set(journey.progress.filter(status=DONE).values_list("step__slug", flat=True)) == {
-        "about-alipay",
+        "about",
         "prepare",
     }
 
@@ -248,10 +267,8 @@ def test_concurrent_claims_leave_one_journey(racing_database):
         user = make_user(email=f"racer{round_}@example.com")
         # Two browsers (two visitor journeys), and a second tab of the first browser.
         first, second = f"first-{round_}", f"second-{round_}"
-        progress(
-            Journey.objects.create(guide=alipay, session_key=first), steps["about-alipay"], DONE
-        )
-        progress(Journey.objects.create(guide=alipay, session_key=second), steps["prepare"], DONE)
+        progress(Journey.objects.create(guide=alipay, visitor_key=first), steps["about"], DONE)
+        progress(Journey.objects.create(guide=alipay, visitor_key=second), steps["prepare"], DONE)
 
         errors = run_together(
             lambda user=user, key=first: claim_journeys(user=user, visitor_key=key),
@@ -262,7 +279,7 @@ def test_concurrent_claims_leave_one_journey(racing_database):
         assert errors == []
         journey = Journey.objects.get(user=user)
         statuses = dict(journey.progress.values_list("step__slug", "status"))
-        assert statuses == {"about-alipay": DONE, "prepare": DONE}
+        assert statuses == {"about": DONE, "prepare": DONE}
     assert not Journey.objects.filter(user__isnull=True).exists()
 
 
@@ -270,7 +287,7 @@ def test_concurrent_logins_from_two_tabs_leave_one_journey(racing_database):
     alipay = seed_alipay()
     user = make_user()
     progress(
-        Journey.objects.create(guide=alipay, session_key="visitor-1"), alipay.steps.first(), DONE
+        Journey.objects.create(guide=alipay, visitor_key="visitor-1"), alipay.steps.first(), DONE
     )
     tab, other_tab = visitor_client("visitor-1"), Client()
     # A second tab of the same browser: the same cookies (the visitor's, now).

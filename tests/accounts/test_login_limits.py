@@ -7,14 +7,15 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
 from onboarding.accounts import login_limits
-from onboarding.accounts.login_limits import (
-    MAX_FAILURES_PER_ACCOUNT,
-    MAX_FAILURES_PER_CLIENT,
-    WINDOW_SECONDS,
-)
 from tests.factories import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
+
+# The limits as promised, written out here: a test that imported them from the code under test
+# would pass whatever they were changed to.
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_CLIENT = 20
+WINDOW_SECONDS = 15 * 60
 
 
 def fail(client, times, email="ana@example.com", **extra):
@@ -61,11 +62,21 @@ def test_a_client_is_locked_after_too_many_failures_on_any_accounts(client, user
     assert log_in(client, REMOTE_ADDR="198.51.100.7")["Location"] == "/account/"
 
 
+def test_one_failure_less_than_the_client_limit_still_lets_anyone_in(client, user):
+    for number in range(MAX_FAILURES_PER_CLIENT - 1):
+        fail(client, 1, email=f"guess{number}@example.com")
+    assert log_in(client)["Location"] == "/account/"
+
+
 def test_the_lock_lifts_when_the_window_ends(client, user, monkeypatch):
     start = 1_000 * WINDOW_SECONDS
     monkeypatch.setattr(login_limits, "now", lambda: start)
     fail(client, MAX_FAILURES_PER_ACCOUNT)
     assert log_in(client).status_code == 429
+    monkeypatch.setattr(login_limits, "now", lambda: start + WINDOW_SECONDS - 1)
+    response = log_in(client)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
     monkeypatch.setattr(login_limits, "now", lambda: start + WINDOW_SECONDS)
     assert log_in(client)["Location"] == "/account/"
 
@@ -83,6 +94,9 @@ def test_clients_behind_a_proxy_are_told_apart_by_its_header(client, user, setti
     for number in range(MAX_FAILURES_PER_CLIENT):
         fail(client, 1, email=f"guess{number}@example.com", HTTP_X_FORWARDED_FOR="203.0.113.1")
     assert log_in(client, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 429
+    # The proxy appends the address it saw: an entry the client wrote before it changes nothing.
+    forged = "198.51.100.7, 203.0.113.1"
+    assert log_in(client, HTTP_X_FORWARDED_FOR=forged).status_code == 429
     assert log_in(client, HTTP_X_FORWARDED_FOR="198.51.100.7")["Location"] == "/account/"
 
 

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def walk_a_little(client, person, steps):
     client.force_login(person)
-    post_step(client, steps["about-alipay"])
+    post_step(client, steps["about"])
     post_step(client, steps["prepare"])
-    post_step(client, steps["where-you-are"])
+    post_step(client, steps["install"])
     return Journey.objects.get(user=person)
 
 
@@ -36,16 +36,17 @@ def test_the_download_is_a_json_file_of_the_account_and_its_answers(client, user
     assert data["account"]["email"] == "ana@example.com"
     (journey,) = data["journeys"]
     assert journey["guide"] == "alipay"
-    assert journey["answers"] == {"location": "outside"}
+    assert journey["answers"] == {"location": "outside", "has_account": "no"}
     answered = {step["step"]: step for step in journey["steps"]}
-    assert answered["where-you-are"]["status"] == "done"
-    assert answered["where-you-are"]["answers"]["location"] == "outside"
-    assert answered["connect-vpn"]["status"] == "in_progress"
+    assert answered["about"]["status"] == "done"
+    assert answered["about"]["answers"]["location"] == "outside"
+    # The step suggested next is reached, not done.
+    assert answered["sign-up"]["status"] == "in_progress"
 
 
 def test_the_download_holds_nothing_of_other_people(client, user, other_user, steps):
     walk_a_little(Client(), other_user, steps)
-    post_step(Client(), steps["about-alipay"])  # a visitor's journey
+    post_step(Client(), steps["about"])  # a visitor's journey
     client.force_login(user)
     text = client.get("/account/export/").text
     assert json.loads(text)["journeys"] == []

@@ -16,10 +16,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
-from django.test import Client
 
 from onboarding.accounts.services import claim_journeys
 from onboarding.journeys.models import Journey, StepProgress
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import (
     as_visitor,
     make_user,
@@ -88,7 +88,7 @@ def walked_visitor(steps: dict, *, up_to: str | None = None) -> Client:
 
 
 def journey_of(tab: Client) -> Journey:
-    return Journey.objects.get(session_key=visitor_key_of(tab))
+    return Journey.objects.get(visitor_key=visitor_key_of(tab))
 
 
 def rows_by_slug(journey: Journey) -> dict[str, StepProgress]:
@@ -109,8 +109,8 @@ def assert_consistent(journey: Journey) -> None:
     for row in rows.values():
         if row.status == DONE:
             assert row.completed_at is not None and row.completed_at >= row.reached_at
-    if "where-you-are" in rows and rows["where-you-are"].status == DONE:
-        assert journey.answers["location"] == rows["where-you-are"].answers["location"]
+    if "about" in rows and rows["about"].status == DONE:
+        assert journey.answers["location"] == rows["about"].answers["location"]
 
 
 @pytest.fixture
@@ -120,14 +120,14 @@ def steps():
 
 
 @pytest.mark.parametrize(
-    ("slug", "field", "sent"),
+    ("slug", "field", "sent", "also"),
     [
-        ("add-card", "network", ("visa", "jcb")),
-        ("where-you-are", "location", ("outside", "inside")),
+        ("link-card", "network", ("visa", "jcb"), {}),
+        ("about", "location", ("outside", "inside"), {"about-has_account": "no"}),
     ],
 )
 def test_the_same_step_saved_from_two_tabs_keeps_one_row_with_one_tabs_answers(
-    steps, slug, field, sent
+    steps, slug, field, sent, also
 ):
     step = steps[slug]
     for _ in range(ROUNDS):
@@ -135,7 +135,7 @@ def test_the_same_step_saved_from_two_tabs_keeps_one_row_with_one_tabs_answers(
         other_tab = second_tab(tab)
         responses = at_once(
             *[
-                partial(post_step, each_tab, step, {f"{slug}-{field}": value})
+                partial(post_step, each_tab, step, {f"{slug}-{field}": value, **also})
                 for each_tab, value in zip([tab, other_tab], sent, strict=True)
             ]
         )
@@ -147,43 +147,45 @@ def test_the_same_step_saved_from_two_tabs_keeps_one_row_with_one_tabs_answers(
 
 
 def test_different_steps_saved_from_two_tabs_both_land(steps):
-    where, card = steps["where-you-are"], steps["add-card"]
+    where, card = steps["about"], steps["link-card"]
     for round_ in range(ROUNDS):
         tab = walked_visitor(steps)
         location = ["inside", "outside"][round_ % 2]
         network = ["jcb", "amex", "unionpay"][round_ % 3]
         responses = at_once(
-            partial(post_step, tab, where, {"where-you-are-location": location}),
-            partial(post_step, second_tab(tab), card, {"add-card-network": network}),
+            partial(post_step, tab, where, {"about-location": location, "about-has_account": "no"}),
+            partial(post_step, second_tab(tab), card, {"link-card-network": network}),
         )
 
         assert [response.status_code for response in responses] == [302, 302]
         journey = journey_of(tab)
         rows = rows_by_slug(journey)
-        assert rows["where-you-are"].answers == {"location": location}
-        assert rows["add-card"].answers == {"network": network}
+        assert rows["about"].answers == {"location": location, "has_account": "no"}
+        assert rows["link-card"].answers == {"network": network}
         assert_consistent(journey)
 
 
 def test_a_double_submitted_save_lands_once(steps):
-    step = steps["verify-identity"]
+    step = steps["verify-passport"]
     for _ in range(ROUNDS):
-        tab = walked_visitor(steps, up_to="verify-identity")
+        tab = walked_visitor(steps, up_to="verify-passport")
         fields = valid_fields(step)
         responses = at_once(
             partial(post_step, tab, step, fields), partial(post_step, second_tab(tab), step, fields)
         )
 
         assert {response.status_code for response in responses} == {302}
-        assert {response["Location"] for response in responses} == {"/guides/alipay/verify-phone/"}
+        assert {response["Location"] for response in responses} == {
+            "/guides/alipay/protect-account/"
+        }
         journey = journey_of(tab)
         assert journey.progress.filter(step=step).count() == 1
-        assert rows_by_slug(journey)["verify-identity"].answers["document_type"] == "passport"
+        assert rows_by_slug(journey)["verify-passport"].answers["document_type"] == "passport"
         assert_consistent(journey)
 
 
 def test_a_double_submitted_first_save_makes_one_journey(steps):
-    first = steps["about-alipay"]
+    first = steps["about"]
     for round_ in range(ROUNDS):
         # A browser that has its visitor key but no journey yet for this guide.
         tab = as_visitor(Client(), f"double-{round_}")
@@ -191,7 +193,7 @@ def test_a_double_submitted_first_save_makes_one_journey(steps):
         responses = at_once(partial(post_step, tab, first), partial(post_step, tab, first))
 
         assert {response.status_code for response in responses} == {302}
-        journey = Journey.objects.get(session_key=f"double-{round_}")
+        journey = Journey.objects.get(visitor_key=f"double-{round_}")
         assert journey.progress.get(step=first).status == DONE
         assert_consistent(journey)
 
@@ -200,31 +202,31 @@ def test_a_double_submitted_first_save_makes_one_journey(steps):
 def test_a_login_claim_racing_a_step_save_never_acknowledges_a_lost_save(
     steps, account_has_a_journey
 ):
-    card = steps["add-card"]
+    card = steps["link-card"]
     for round_ in range(ROUNDS):
         user = make_user(email=f"racer{round_}@example.com")
         if account_has_a_journey:
-            post_step(account := Client(), steps["about-alipay"])
-            Journey.objects.filter(session_key=visitor_key_of(account)).update(
-                user=user, session_key=None
+            post_step(account := Client(), steps["about"])
+            Journey.objects.filter(visitor_key=visitor_key_of(account)).update(
+                user=user, visitor_key=None
             )
-        tab = walked_visitor(steps, up_to="explore")  # add-card saved with "visa"
+        tab = walked_visitor(steps, up_to="email-link")  # link-card saved with "visa"
         key = visitor_key_of(tab)
         network = ["jcb", "amex", "unionpay"][round_ % 3]
 
         save, _ = at_once(
-            partial(post_step, tab, card, {"add-card-network": network}),
+            partial(post_step, tab, card, {"link-card-network": network}),
             partial(claim_journeys, user=user, visitor_key=key),
         )
 
         assert save.status_code == 302
         journey = Journey.objects.get(user=user)
         kept = rows_by_slug(journey)
-        if save["Location"] == "/guides/alipay/explore/":  # acknowledged: it must be kept
-            assert kept["add-card"].answers == {"network": network}
+        if save["Location"] == "/guides/alipay/email-link/":  # acknowledged: it must be kept
+            assert kept["link-card"].answers == {"network": network}
         else:  # the claim came first: the person is told to save the step again
-            assert kept["add-card"].answers == {"network": "visa"}
-        expected = {slug for slug in steps if slug != "explore"}
+            assert kept["link-card"].answers == {"network": "visa"}
+        expected = {slug for slug in steps if slug != "email-link"}
         assert {slug for slug, row in kept.items() if row.status == DONE} == expected
-        assert not StepProgress.objects.filter(journey__session_key=key).exists()
+        assert not StepProgress.objects.filter(journey__visitor_key=key).exists()
         assert_consistent(journey)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from onboarding.guides.models import Guide
 from onboarding.guides.selectors import guide_structure
 from onboarding.journeys.models import Journey, StepProgress
-from onboarding.journeys.services import JourneyGone, Owner, guide_and_journey, record_step
+from onboarding.journeys.selectors import Owner, guide_and_journey
+from onboarding.journeys.services import JourneyGone, complete_journey, mark_stuck, record_step
 from tests.factories import post_step
 
 pytestmark = pytest.mark.django_db
@@ -19,25 +20,27 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def journey(alipay):
-    return Journey.objects.create(guide=alipay, session_key="a-visitor")
+    return Journey.objects.create(guide=alipay, visitor_key="a-visitor")
 
 
 def info(guide, slug):
-    return guide_structure(guide_id=guide.pk, version=guide.content_version).step(slug)
+    return guide_structure(guide=guide).step(slug)
 
 
-def save(journey, slug, *, answers=None, steering=None):
+def save(journey, slug, *, answers=None, steering=None, status="done", **extra):
     return record_step(
         journey=journey,
         step=info(journey.guide, slug),
+        status=status,
         next_step=None,
         answers=answers or {},
         steering=steering or {},
+        **extra,
     )
 
 
 def save_location(journey, location):
-    save(journey, "where-you-are", answers={"location": location}, steering={"location": location})
+    save(journey, "about", answers={"location": location}, steering={"location": location})
 
 
 def test_a_save_keeps_where_you_are_as_another_tab_just_changed_it(journey):
@@ -80,17 +83,15 @@ def test_a_save_into_a_journey_a_login_merged_away_saves_nothing(journey):
     with pytest.raises(JourneyGone):
         save(stale, "prepare")
     with pytest.raises(JourneyGone):
-        save(
-            stale, "where-you-are", answers={"location": "inside"}, steering={"location": "inside"}
-        )
+        save(stale, "about", answers={"location": "inside"}, steering={"location": "inside"})
     assert not StepProgress.objects.exists()
 
 
 def test_the_journey_look_up_brings_the_guide_with_its_content_version(client, steps):
-    post_step(client, steps["about-alipay"])
+    post_step(client, steps["about"])
     journey = Journey.objects.get()
     guide, found = guide_and_journey(
-        guide_slug="alipay", owner=Owner(user_id=None, visitor_key=journey.session_key)
+        guide_slug="alipay", owner=Owner(user_id=None, visitor_key=journey.visitor_key)
     )
     stored = Guide.objects.get(slug="alipay")
     assert found == journey
@@ -102,3 +103,43 @@ def test_the_journey_look_up_brings_the_guide_with_its_content_version(client, s
         stored.content_version,
     )
     assert guide.summary == stored.summary  # deferred, so read from the database, never blank
+
+
+def test_every_progress_write_renews_the_journeys_change_time(journey):
+    times = [Journey.objects.get(pk=journey.pk).updated_at]
+    later = iter(timezone.now() + datetime.timedelta(minutes=n) for n in range(1, 10))
+
+    def write(action):
+        with mock.patch("django.utils.timezone.now", return_value=next(later)):
+            action()
+        times.append(Journey.objects.get(pk=journey.pk).updated_at)
+
+    write(lambda: save(journey, "prepare"))
+    write(lambda: save(journey, "vpn", status="skipped"))
+    write(lambda: mark_stuck(journey=journey, step=info(journey.guide, "sign-up"), problem_id=None))
+    write(lambda: complete_journey(journey=journey))
+    assert times == sorted(times) and len(set(times)) == 5
+
+
+def test_a_step_saved_again_keeps_the_time_it_was_first_finished(journey):
+    first = save(journey, "prepare").completed_at
+    again = save(journey, "prepare", first_finished_at=first)
+    assert again.completed_at == first
+    assert (
+        StepProgress.objects.get(
+            journey=journey, step_id=info(journey.guide, "prepare").id
+        ).completed_at
+        == first
+    )
+
+
+def test_a_step_is_saved_as_done_or_skipped_never_stuck(journey):
+    with pytest.raises(ValueError, match="done or skipped"):
+        save(journey, "prepare", status="stuck")
+
+
+def test_the_journey_is_stamped_complete_once(journey):
+    complete_journey(journey=journey)
+    first = Journey.objects.get(pk=journey.pk).completed_at
+    complete_journey(journey=Journey.objects.get(pk=journey.pk))
+    assert Journey.objects.get(pk=journey.pk).completed_at == first

@@ -39,8 +39,6 @@ class SituationForm(StepForm):
         return self.steering_answers()
 
     def steering_answers(self) -> dict[str, Any]:
-        if self.skipped:
-            return {}
         return {name: self.cleaned_data[name] for name in ("location", "has_account")}
 
     def answer_summary(self) -> list[tuple[str, str]]:
