@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.sharing.models import ShareLink
 from onboarding.sharing.services import create_share_link
+from tests.browser_like_client import BrowserLikeClient
 from tests.factories import make_guide, management, post_step, valid_fields
 from tests.qr_reader import encodes, svgs_in
 
@@ -162,7 +162,7 @@ def test_a_signed_in_person_shares_their_own_journey(client, steps):
     post_step(client, steps["about"])
     _, (url, _) = create_link(client)
     assert ShareLink.objects.get().journey.user == user
-    assert Client().get(url).status_code == 200
+    assert BrowserLikeClient().get(url).status_code == 200
 
 
 # --- Revoking ----------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def test_revoking_kills_the_link_and_returns_to_the_page(client, steps):
     response = revoke(client, ShareLink.objects.get())
     assert response.status_code == 302
     assert response["Location"] == "/guides/alipay/"
-    assert Client().get(url).status_code == 404
+    assert BrowserLikeClient().get(url).status_code == 404
     page = client.get("/guides/alipay/").text
     assert "The link is revoked" in page
     assert "Revoke<" not in page
@@ -202,12 +202,12 @@ def test_a_second_revoke_is_harmless(client, steps):
 def test_revoking_someone_elses_link_is_a_404(client, steps):
     post_step(client, steps["about"])
     _, (url, _) = create_link(client)
-    stranger = Client()
+    stranger = BrowserLikeClient()
     post_step(stranger, steps["about"])
     assert revoke(stranger, ShareLink.objects.get()).status_code == 404
-    assert revoke(Client(), ShareLink.objects.get()).status_code == 404
+    assert revoke(BrowserLikeClient(), ShareLink.objects.get()).status_code == 404
     assert client.post("/share-links/999999/revoke/").status_code == 404
-    assert Client().get(url).status_code == 200
+    assert BrowserLikeClient().get(url).status_code == 200
 
 
 def test_revoking_never_redirects_off_the_site(client, steps):
@@ -226,7 +226,7 @@ def test_done_when_a_link_opens_elsewhere_encodes_its_qr_and_dies_when_revoked(c
     response, (url, _) = create_link(client)
     [svg] = svgs_in(response.text)
     assert encodes(svg, url)
-    helper = Client()
+    helper = BrowserLikeClient()
     shared = helper.get(url)
     assert shared.status_code == 200
     assert GUIDE_TITLE in shared.text
@@ -236,12 +236,12 @@ def test_done_when_a_link_opens_elsewhere_encodes_its_qr_and_dies_when_revoked(c
 
 
 def test_the_share_page_shows_no_personal_data_and_no_answers(steps):
-    owner = Client()
+    owner = BrowserLikeClient()
     user = User.objects.create_user("owner.person@example.net", "a long pass phrase")
     owner.force_login(user)
     walk_the_guide(owner, steps)
     _, (url, token) = create_link(owner)
-    page = Client().get(url).text
+    page = BrowserLikeClient().get(url).text
 
     # What the person said, as their own finish page shows it: never on the shared page.
     summary = owner.get("/guides/alipay/done/").text
@@ -262,7 +262,7 @@ def test_the_share_page_lists_the_steps_taken_with_status_and_date(client, steps
     # In mainland China already: the VPN step is not needed, so it is not listed.
     post_step(client, steps["about"], {"about-location": "inside", "about-has_account": "no"})
     _, (url, _) = create_link(client)
-    page = Client().get(url).text
+    page = BrowserLikeClient().get(url).text
     assert "1 of 13" in page
     for step in steps.values():
         assert (step.title in page) is (step.slug != "vpn"), step.slug
@@ -278,7 +278,7 @@ def test_the_share_page_says_where_the_person_is_stuck(client, steps):
     prepare = steps["prepare"]
     client.post(prepare.get_absolute_url(), {**management("prepare"), "stuck": "1"})
     _, (url, _) = create_link(client)
-    page = Client().get(url).text
+    page = BrowserLikeClient().get(url).text
     assert "Where they are stuck" in page
     assert f"<li>{PREPARE_TITLE}</li>" in page  # in the stuck box, not the step list
     assert "Stuck since" in page
@@ -287,7 +287,7 @@ def test_the_share_page_says_where_the_person_is_stuck(client, steps):
 def test_the_share_page_sends_private_headers(client, steps):
     post_step(client, steps["about"])
     _, (url, _) = create_link(client)
-    response = Client().get(url)
+    response = BrowserLikeClient().get(url)
     assert response["Cache-Control"] == "no-store"
     assert response["Referrer-Policy"] == "no-referrer"
     assert response["X-Robots-Tag"] == "noindex"
@@ -296,7 +296,7 @@ def test_the_share_page_sends_private_headers(client, steps):
 def test_the_share_page_sends_no_cookies_and_no_scripts(client, steps):
     post_step(client, steps["about"])
     _, (url, _) = create_link(client)
-    response = Client().get(url)
+    response = BrowserLikeClient().get(url)
     assert not response.cookies
     assert "<script" not in response.text
 
@@ -307,7 +307,7 @@ def test_unknown_expired_revoked_and_malformed_tokens_give_the_same_404(client, 
     ShareLink.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     _, (_, revoked) = create_link(client)
     revoke(client, ShareLink.objects.get(revoked_at__isnull=True, expires_at__gt=timezone.now()))
-    helper = Client()
+    helper = BrowserLikeClient()
     unknown = "A" * 43
     bodies = set()
     for token in (unknown, expired, revoked, "short", "x" * 3000, "%E2%9C%93/../a", "a/b/c"):
@@ -324,7 +324,7 @@ def test_unknown_expired_revoked_and_malformed_tokens_give_the_same_404(client, 
 def test_more_than_20_misses_a_minute_from_one_address_get_429(client, steps):
     post_step(client, steps["about"])
     _, (url, _) = create_link(client)
-    guesser = Client(REMOTE_ADDR="198.51.100.7")
+    guesser = BrowserLikeClient(REMOTE_ADDR="198.51.100.7")
     for number in range(20):
         assert guesser.get(f"/share/{'B' * 42}{number % 10}/").status_code == 404
     refused = guesser.get(f"/share/{'C' * 43}/")
@@ -333,13 +333,13 @@ def test_more_than_20_misses_a_minute_from_one_address_get_429(client, steps):
     assert refused["Cache-Control"] == "no-store"
     # Once refused, even a real link is refused to that address; other addresses go on.
     assert guesser.get(url).status_code == 429
-    assert Client(REMOTE_ADDR="198.51.100.8").get(url).status_code == 200
+    assert BrowserLikeClient(REMOTE_ADDR="198.51.100.8").get(url).status_code == 200
 
 
 def test_hits_are_not_counted_as_misses(client, steps):
     post_step(client, steps["about"])
     _, (url, _) = create_link(client)
-    helper = Client()
+    helper = BrowserLikeClient()
     for _ in range(25):
         assert helper.get(url).status_code == 200
 
@@ -349,7 +349,7 @@ def test_the_share_page_takes_at_most_3_queries_whatever_the_size(client, size):
     guide = make_guide(steps=size, slug=f"g{size}")
     post_step(client, guide.steps.first())
     _, token = create_share_link(journey=Journey.objects.get(), lifetime="7d")
-    helper = Client()
+    helper = BrowserLikeClient()
     helper.get(f"/share/{token}/")  # warm the structure cache, as any earlier visitor would
     with CaptureQueriesContext(connection) as queries:
         response = helper.get(f"/share/{token}/")

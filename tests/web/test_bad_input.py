@@ -6,8 +6,8 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
 
+from tests.browser_like_client import BrowserLikeClient
 from tests.factories import management, valid_fields
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ FORM = "application/x-www-form-urlencoded"
 @pytest.fixture
 def strict_client():
     """A client that, like a browser, is held to the CSRF check."""
-    return Client(enforce_csrf_checks=True)
+    return BrowserLikeClient(enforce_csrf_checks=True)
 
 
 def test_a_host_not_allowed_is_a_400(client, alipay):

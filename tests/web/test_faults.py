@@ -6,9 +6,9 @@ from unittest import mock
 
 import pytest
 from django.db import InterfaceError, OperationalError, ProgrammingError
-from django.test import Client
 
 from onboarding.journeys.models import StepProgress
+from tests.browser_like_client import BrowserLikeClient
 from tests.factories import management, post_step, valid_fields
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ DOWN = OperationalError("connection to server at 127.0.0.1 failed: Connection re
 @pytest.fixture
 def quiet_client():
     """A client that returns what the server would send instead of raising the view's error."""
-    return Client(raise_request_exception=False)
+    return BrowserLikeClient(raise_request_exception=False)
 
 
 def assert_friendly_503(response) -> None:

@@ -7,8 +7,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 
+from tests.browser_like_client import BrowserLikeClient
 from tests.factories import PASSWORD, make_user, post_step
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,11 @@ def fetch(client, steps, kind: str):
     response = client.get(url, headers=headers, secure=True)
     assert response.status_code == 200, response.content[:500]
     return response
+
+
+def csrf_checked_client() -> BrowserLikeClient:
+    """A client that, like a browser, is held to the CSRF check."""
+    return BrowserLikeClient(enforce_csrf_checks=True)
 
 
 def csp_directives(response) -> dict[str, list[str]]:
@@ -174,7 +179,12 @@ def test_csrf_cookie_is_host_prefixed_secure_httponly_and_lax(client, steps):
     ("status", "request_error_page"),
     [
         (400, lambda client: client.get("/", headers={"host": "evil.example"})),
-        (403, lambda client: Client(enforce_csrf_checks=True).post("/guides/alipay/prepare/")),
+        (
+            403,
+            lambda client: BrowserLikeClient(enforce_csrf_checks=True).post(
+                "/guides/alipay/prepare/"
+            ),
+        ),
         (404, lambda client: client.get("/guides/no-such-guide/")),
     ],
     ids=["bad host", "csrf", "not found"],
