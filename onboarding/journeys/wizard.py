@@ -94,9 +94,11 @@ class GuideWizard(NamedUrlSessionWizardView):
         if refusal:
             return bad_request(self.request, refusal)
         self.storage.current_step = slug
-        if state.waiting_for and "wizard_goto_step" not in self.request.POST:
+        going_back = self.request.POST.get("wizard_goto_step") in self.get_form_list()
+        if state.waiting_for and not going_back:
             # A page from before the needed step was undone, or before a login moved the
-            # progress: nothing is saved, and the step page says what to finish first.
+            # progress: nothing is saved, and the step page says what to finish first. Only
+            # Back to a step of the guide goes on (any other wizard_goto_step would be a save).
             messages.warning(self.request, NOT_YET.format(steps=", ".join(state.waiting_for)))
             return redirect(self.get_step_url(slug))
         try:
