@@ -137,7 +137,7 @@ class GuideWizard(NamedUrlSessionWizardView):
     def _problem_choice_is_valid(self, state: StepState, choice: str | None) -> bool:
         if choice in (None, "", OTHER_PROBLEM):
             return True
-        return choice.isdigit() and state.step.problem(int(choice)) is not None
+        return choice.isascii() and choice.isdigit() and state.step.problem(int(choice)) is not None
 
     def _stuck(self, state: StepState) -> HttpResponse:
         """Keep a draft of what was typed, record the problem, and show its fix in place."""
@@ -222,7 +222,9 @@ class GuideWizard(NamedUrlSessionWizardView):
             return_to_summary=self.request.GET.get("return") == RETURN_TO_SUMMARY,
             stuck_on=stuck_on,
             stuck_problem=(
-                state.step.problem(int(stuck_on)) if stuck_on and stuck_on.isdigit() else None
+                state.step.problem(int(stuck_on))
+                if stuck_on and stuck_on.isascii() and stuck_on.isdigit()
+                else None
             ),
             has_draft=bool(self.storage.draft(self.steps.current)),
             phone_handoff=self._phone_handoff(),
