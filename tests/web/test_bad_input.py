@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from onboarding.journeys.models import StepProgress
 from tests.browser_like_client import BrowserLikeClient
-from tests.factories import management, valid_fields
+from tests.factories import management, post_step, valid_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +120,59 @@ def test_valid_utf8_in_a_form_is_accepted_and_read_as_typed(client, steps):
 
     assert response.status_code == 200
     assert "then type 7400 123456" in response.text
+
+
+def _in_other_digits(number: int, zero: str) -> str:
+    """The number written with the ten digits that start at `zero` (e.g. "０", "٠")."""
+    return "".join(chr(ord(zero) + int(digit)) for digit in str(number))
+
+
+# A problem's id written as int() would read it, but not as a page of ours writes it.
+OTHER_DIGITS = pytest.mark.parametrize(
+    "write",
+    [
+        lambda problem_id: "²",
+        lambda problem_id: _in_other_digits(problem_id, "０"),
+        lambda problem_id: _in_other_digits(problem_id, "٠"),
+    ],
+    ids=["superscript two", "full-width digits", "arabic-indic digits"],
+)
+
+
+@OTHER_DIGITS
+def test_im_stuck_with_a_problem_id_in_other_digits_is_a_400_and_saves_nothing(
+    client, steps, write
+):
+    step = steps["prepare"]
+    problem = step.problems.first()
+    data = {**management(step.slug), "stuck": "1", "problem": write(problem.id)}
+
+    response = client.post(step.get_absolute_url(), data)
+
+    assert response.status_code == 400
+    assert "Choose one of the problems listed on this step" in response.text
+    assert not StepProgress.objects.exists()
+
+
+@OTHER_DIGITS
+def test_a_stuck_address_in_other_digits_shows_the_step_and_no_problems_fix(client, steps, write):
+    step = steps["prepare"]
+    problem = step.problems.first()
+
+    response = client.get(f"{step.get_absolute_url()}?stuck={write(problem.id)}")
+
+    assert response.status_code == 200
+    assert '<h2 class="small-heading">Something else</h2>' in response.text
+    assert f'<h2 class="small-heading">{problem.summary}</h2>' not in response.text
+
+
+def test_a_step_that_cannot_start_yet_is_not_saved_by_a_back_to_no_step(client, steps):
+    post_step(client, steps["about"])  # no account yet: the card needs sign-up first
+    card = steps["link-card"]
+    for target in ("", "nonsense", "done"):
+        fields = {**valid_fields(card), "wizard_goto_step": target}
+
+        response = post_step(client, card, fields)
+
+        assert (response.status_code, response["Location"]) == (302, card.get_absolute_url())
+        assert not StepProgress.objects.filter(step=card).exists()
