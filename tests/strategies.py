@@ -60,8 +60,9 @@ CARD_LIKE = st.builds(
 )
 # Values the forms' choices and checkboxes know, so generated data is often nearly valid.
 WORDS = st.sampled_from(
-    ["on", "off", "true", "1", "", "outside", "inside", "passport", "other", "GB", "CN", "ZZ"]
-    + ["visa", "amex", "unionpay", "pin", "face", "fingerprint", "ana@example.com"]
+    ["on", "off", "true", "1", "", "outside", "inside", "yes", "no", "passport", "other", "GB"]
+    + ["CN", "ZZ", "visa", "amex", "unionpay", "payment_password", "face", "fingerprint"]
+    + ["done", "skip", "check", "expired", "under_six_months", "over_six_months"]
 )
 FIELD_VALUE = st.one_of(ANY_TEXT, NUMBERS, DATES, PHONE_LIKE, CARD_LIKE, WORDS, LONG_TEXT)
 # A field may come several times (checkboxes do); QueryDict keeps every value.
@@ -213,7 +214,7 @@ CONTENT_TYPES = st.one_of(
     ),
     HEADER_TEXT,
 )
-# Past DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) and DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
+# Past DATA_UPLOAD_MAX_MEMORY_SIZE (256 KB) and DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
 OVERSIZED = b"note=" + b"x" * (3 * 2**20)
 TOO_MANY_FIELDS = b"&".join(b"field%d=1" % number for number in range(1100))
 NOT_UTF8 = st.builds(lambda head, tail: head + b"\xff\xfe\xc3\x28" + tail, st.binary(), st.binary())
@@ -329,7 +330,9 @@ def _quote_path(path: str) -> str:
     return "/" + quote(raw, safe="/").lstrip("/")
 
 
-QUERY_STRINGS = st.dictionaries(ANY_TEXT, ANY_TEXT, max_size=3).map(_urlencode)
+# Any names, and the ones pages read (a stuck problem, the summary return, the sidebar's step).
+QUERY_NAMES = st.one_of(ANY_TEXT, st.sampled_from(["stuck", "return", "step", "next"]))
+QUERY_STRINGS = st.dictionaries(QUERY_NAMES, ANY_TEXT, max_size=3).map(_urlencode)
 HTMX_HEADERS = st.fixed_dictionaries(
     {},
     optional={
