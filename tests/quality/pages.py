@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,12 +53,14 @@ class Visit:
 
 @dataclass(frozen=True)
 class PageType:
+    """One kind of page: who sees it, and how to get there (`open`, given that person's client)."""
+
     name: str
     open: Callable[[Client], Visit]
     audiences: tuple[str, ...] = SIGNED_OUT_AND_IN
     # The URL name the page is served under (None for error pages), for test_page_list.py.
     url_name: str | None = None
-    form_kind: str | None = field(default=None, compare=False)
+    form_kind: str | None = None  # for a step page: the form kind it shows
 
 
 def model_named(name: str) -> type[Model]:
@@ -97,11 +99,9 @@ def fetch(client: Client, visit: Visit) -> HttpResponse:
         client.handler.enforce_csrf_checks = False
 
 
-def each_visit(
-    page_types: list[PageType] | None = None,
-) -> Iterator[tuple[PageType, str, Client, Visit]]:
+def each_visit() -> Iterator[tuple[PageType, str, Client, Visit]]:
     """Every page type for every audience that sees it, each with a client of its own."""
-    for page_type in page_types or PAGE_TYPES:
+    for page_type in PAGE_TYPES:
         for audience in page_type.audiences:
             client = person(audience)
             yield page_type, audience, client, page_type.open(client)
