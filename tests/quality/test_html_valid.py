@@ -30,12 +30,17 @@ def render_every_page(folder: Path) -> dict[str, str]:
     return labels
 
 
-def nu_html_checker(files: list[Path]) -> list[dict]:
-    """The checker's errors over these files, as its JSON messages."""
+def nu_html_checker() -> list[str]:
+    """The command that runs the checker (before the files to check)."""
     java = require_program("java", "apt-get install -y default-jre-headless")
     jar = require_file(VNU_JAR, "npm ci")
+    return [java, "-jar", str(jar), "--format", "json", "--errors-only"]
+
+
+def errors_found(checker: list[str], files: list[Path]) -> list[dict]:
+    """The checker's errors over these files, as its JSON messages."""
     result = subprocess.run(
-        [java, "-jar", str(jar), "--format", "json", "--errors-only", *map(str, files)],
+        [*checker, *map(str, files)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -64,8 +69,9 @@ def describe(messages: list[dict], labels: dict[str, str]) -> str:
 
 
 def test_every_page_type_is_valid_html(alipay, tmp_path):
+    checker = nu_html_checker()
     labels = render_every_page(tmp_path)
 
-    messages = nu_html_checker(sorted(tmp_path.glob("*.html")))
+    messages = errors_found(checker, sorted(tmp_path.glob("*.html")))
 
     assert not messages, describe(messages, labels)
