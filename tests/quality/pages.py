@@ -25,11 +25,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.db.models import Model
 from django.http import HttpResponse
-from django.test import Client
 from django.urls import resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import management, post_step
 
 GUIDE = "alipay"
@@ -155,7 +155,7 @@ def _save_first_step(client: Client) -> None:
 def _share_path(owner: Client) -> str:
     """A new share link of the owner's journey (one step saved first), as a path."""
     _save_first_step(owner)
-    response = owner.post(reverse("share_create", kwargs={"guide": GUIDE}), {"lifetime": "7d"})
+    response = owner.post(reverse("sharing:create", kwargs={"guide": GUIDE}), {"lifetime": "7d"})
     assert response.status_code == 200, response.content[:1000]
     return re.search(r"https?://[^/\"'\s]+(/share/[\w-]+/)", response.text).group(1)
 
@@ -198,6 +198,16 @@ def _account(client: Client) -> Visit:
     return Visit(reverse("account"))
 
 
+def _stuck_on_first_step(client: Client) -> Visit:
+    """A step after "I'm stuck", its fix shown in place."""
+    step = _first_step()
+    problem = step.problems.order_by("order").first()
+    data = {**management(step.slug, GUIDE), "stuck": "1", "problem": str(problem.pk)}
+    response = client.post(step.get_absolute_url(), data)
+    assert response.status_code == 302, response.content[:1000]
+    return Visit(response["Location"].split("#")[0])
+
+
 def _guide():
     return model_named("Guide").objects.get(slug=GUIDE)
 
@@ -206,18 +216,20 @@ def _checklist_step():
     return _steps().filter(form_kind="checklist").order_by("order").first()
 
 
-FORM_KINDS = ["read", "checklist", "situation", "contact", "identity", "security", "card"]
+FORM_KINDS = ["read", "checklist", "situation", "phone", "identity", "security", "card"]
 
 PAGE_TYPES: list[PageType] = [
-    PageType("landing", lambda client: Visit(reverse("landing")), url_name="landing"),
+    PageType(
+        "landing", lambda client: Visit(reverse("journeys:landing")), url_name="journeys:landing"
+    ),
     PageType(
         "task-list",
-        lambda client: Visit(reverse("guide", kwargs={"guide": GUIDE})),
-        url_name="guide",
+        lambda client: Visit(reverse("journeys:task_list", kwargs={"guide": GUIDE})),
+        url_name="journeys:task_list",
     ),
     # One step of each form kind, reached by saving the steps before it.
     *[
-        PageType(f"step-{kind}", _step_of_kind(kind), url_name="step", form_kind=kind)
+        PageType(f"step-{kind}", _step_of_kind(kind), url_name="journeys:step", form_kind=kind)
         for kind in FORM_KINDS
     ],
     PageType(
@@ -226,20 +238,20 @@ PAGE_TYPES: list[PageType] = [
         lambda client: Visit(
             _first_step().get_absolute_url(), form=management(_first_step().slug, GUIDE)
         ),
-        url_name="step",
+        url_name="journeys:step",
     ),
-    PageType("finish", lambda client: Visit(_walk(client)), url_name="step"),
+    PageType("finish", lambda client: Visit(_walk(client)), url_name="journeys:step"),
     PageType(
         "share",
         lambda client: Visit(_share_path(person(VISITOR))),
         audiences=(VISITOR,),
-        url_name="share",
+        url_name="sharing:page",
     ),
     PageType(
         "share-not-found",
-        lambda client: Visit(reverse("share", kwargs={"token": "no-such-link"}), status=404),
+        lambda client: Visit(reverse("sharing:page", kwargs={"token": "no-such-link"}), status=404),
         audiences=(VISITOR,),
-        url_name="share",
+        url_name="sharing:page",
     ),
     PageType("login", lambda client: Visit(reverse("login")), (VISITOR,), "login"),
     PageType("signup", lambda client: Visit(reverse("signup")), (VISITOR,), "signup"),
@@ -276,7 +288,9 @@ PAGE_TYPES: list[PageType] = [
     ),
     # Error pages: an address whose query string is not UTF-8, a form posted without its
     # security token, and an address that does not exist.
-    PageType("bad-request", lambda client: Visit(reverse("landing") + "?q=%FF", status=400)),
+    PageType(
+        "bad-request", lambda client: Visit(reverse("journeys:landing") + "?q=%FF", status=400)
+    ),
     PageType(
         "forbidden-csrf",
         lambda client: Visit(
@@ -284,6 +298,13 @@ PAGE_TYPES: list[PageType] = [
         ),
     ),
     PageType("not-found", lambda client: Visit("/no-such-page/", status=404)),
+    PageType(
+        "glossary",
+        lambda client: Visit(reverse("journeys:glossary", kwargs={"guide": GUIDE})),
+        url_name="journeys:glossary",
+    ),
+    PageType("about", lambda client: Visit(reverse("web:about")), url_name="web:about"),
+    PageType("step-stuck-fix", _stuck_on_first_step, url_name="journeys:step"),
     # Admin, for staff.
     PageType("admin-login", lambda client: Visit(reverse("admin:login")), (VISITOR,)),
     PageType("admin-index", _admin("index"), (STAFF,)),
@@ -299,14 +320,14 @@ PAGE_TYPES: list[PageType] = [
 # Named URLs of the site that are not pages a person reads: fragments, downloads, form
 # targets that redirect, and machine files.
 NOT_PAGES = {
-    "sidebar",
-    "share_create",
-    "share_revoke",
+    "journeys:sidebar",
+    "sharing:create",
+    "sharing:revoke",
     "logout",
     "account_export",
-    "healthz",
-    "robots_txt",
-    "favicon",
+    "web:healthz",
+    "web:robots_txt",
+    "web:favicon",
 }
 
 

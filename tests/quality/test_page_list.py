@@ -7,15 +7,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.quality.pages import NOT_PAGES, PAGE_TYPES, model_named
 
 
-def named_site_urls(patterns=None) -> set[str]:
+def named_site_urls(patterns=None, namespace: str = "") -> set[str]:
     """The URL names of the site outside the admin (which pages.py lists by hand)."""
     names = set()
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace != "admin":
-                names |= named_site_urls(pattern.url_patterns)
+                inner = f"{pattern.namespace}:" if pattern.namespace else namespace
+                names |= named_site_urls(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(pattern.name)
+            names.add(namespace + pattern.name)
     return names
 
 
