@@ -16,6 +16,16 @@ class StepAdminForm(forms.ModelForm):
             "guide", "title", "slug", "summary", "published", "body", "estimated_minutes",
             "original_steps", "form_kind", "condition", "optional", "needs", "last_reviewed",
         ]  # fmt: skip
+        # Checkboxes need no script, and show every choice at once.
+        widgets = {"needs": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # The other steps of its guide, in walking order, as the glossary links offer.
+            self.fields["needs"].queryset = Step.objects.filter(
+                guide_id=self.instance.guide_id
+            ).exclude(pk=self.instance.pk)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -48,6 +58,7 @@ class StepAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 "A step can only need steps of its own guide.", code="other_guide"
             )
+        # Nothing can need a step before it exists, so a new step closes no loop.
         if self.instance.pk is not None:
             loop = _loop_through(self.instance, needs)
             if loop:
@@ -70,16 +81,19 @@ def _loop_through(step: Step, needs: Any) -> list[str]:
     edges[step.pk] = [needed.pk for needed in needs]
     titles = dict(Step.objects.filter(guide_id=step.guide_id).values_list("pk", "title"))
     path: list[int] = []
+    # Steps already walked from without coming back: each is walked once, however many need it.
+    cleared: set[int] = set()
 
     def walk(current: int) -> bool:
         if current == step.pk and path:
             return True
-        if current in path:
+        if current in path or current in cleared:
             return False
         path.append(current)
         if any(walk(target) for target in edges.get(current, [])):
             return True
         path.pop()
+        cleared.add(current)
         return False
 
     if walk(step.pk):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 
 import pytest
 from django import forms
@@ -154,9 +155,9 @@ def test_xss_payloads_in_markdown_are_stripped_on_save(editor_client, client, st
     step.refresh_from_db()
     problem = step.problems.order_by("order", "id").first()
     fact = step.facts.order_by("order", "id").first()
-    for html in (step.body_html, problem.fix_html, fact.text_html):
+    for rendered in (step.body_html, problem.fix_html, fact.text_html):
         for payload in PAYLOADS:
-            assert payload not in html
+            assert payload not in rendered
     page = client.get(step.get_absolute_url()).text
     assert "Safe <strong>text</strong>" in page
     assert "alert(1)" not in page
@@ -312,9 +313,7 @@ def test_a_step_cannot_need_itself(steps):
 
 
 def test_needs_without_a_loop_are_saved(editor_client, steps):
-    response = save_step(
-        editor_client, steps["explore"], needs=[str(steps["first-payment"].pk)]
-    )
+    response = save_step(editor_client, steps["explore"], needs=[str(steps["first-payment"].pk)])
     assert response.status_code == 302
     assert list(steps["explore"].needs.all()) == [steps["first-payment"]]
 
@@ -599,7 +598,7 @@ def test_the_step_list_shows_only_the_columns_that_fit(editor_client, alipay):
 
 
 def test_help_texts_say_what_problems_and_steps_do(editor_client, steps):
-    page = editor_client.get(step_url(steps["sign-up"])).text
+    page = html.unescape(editor_client.get(step_url(steps["sign-up"])).text)
     assert "troubleshooting" not in page.lower()
     assert "shows only" not in page
     assert "“I'm stuck” lists these; the fix of the one chosen opens in place" in page
@@ -607,14 +606,20 @@ def test_help_texts_say_what_problems_and_steps_do(editor_client, steps):
 
 @pytest.mark.parametrize(
     "query",
-    ["?body__contains=passport", "?guide__title=x", "?needs__slug=sign-up", "?progress__status=stuck"],
+    [
+        "?body__contains=passport",
+        "?guide__title=x",
+        "?needs__slug=sign-up",
+        "?progress__status=stuck",
+    ],
 )
 def test_the_step_list_refuses_lookups_that_are_not_its_filters(editor_client, alipay, query):
     assert editor_client.get("/admin/guides/step/" + query).status_code == 400
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?review=stale", "?published__exact=1", "?optional__exact=0", "?form_kind__exact=read"]
+    "query",
+    ["", "?review=stale", "?published__exact=1", "?optional__exact=0", "?form_kind__exact=read"],
 )
 def test_the_step_list_keeps_its_declared_filters(editor_client, alipay, query):
     assert editor_client.get("/admin/guides/step/" + query).status_code == 200
@@ -628,7 +633,10 @@ def test_the_step_list_filters_by_guide(editor_client, alipay):
 
 @pytest.mark.parametrize(
     ("url", "query"),
-    [("/admin/guides/guide/", "?summary__contains=a"), ("/admin/guides/glossaryterm/", "?pinyin=x")],
+    [
+        ("/admin/guides/guide/", "?summary__contains=a"),
+        ("/admin/guides/glossaryterm/", "?pinyin=x"),
+    ],
 )
 def test_other_content_lists_refuse_undeclared_lookups(editor_client, alipay, url, query):
     assert editor_client.get(url + query).status_code == 400
