@@ -14,7 +14,7 @@ import datetime
 from typing import Any
 
 import django
-from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
@@ -53,6 +53,13 @@ class SortableInline(SortableTabularInline):
     """A tabular inline whose rows are dragged into order."""
 
     template = "adminsortable2/edit_inline/tabular-django-6.0.html"
+    extra = 0
+
+
+class SortableStackedContentInline(SortableStackedInline):
+    """A stacked inline whose blocks are dragged into order: for rows too wide for a table."""
+
+    template = "adminsortable2/edit_inline/stacked-django-6.0.html"
     extra = 0
 
 
@@ -145,7 +152,7 @@ class ProblemInline(SortableInline):
     )
 
 
-class FactInline(SortableInline):
+class FactInline(SortableStackedContentInline):
     """Facts that change (limits, fees, networks), each with its date and the page that says it."""
 
     model = Fact
@@ -161,6 +168,9 @@ class GlossaryLinkInline(admin.TabularInline):
     verbose_name = "glossary term on this step"
     verbose_name_plural = "glossary terms on this step"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("glossaryterm")
+
     def get_formset(self, request: HttpRequest, obj: Step | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         field = formset.form.base_fields["glossaryterm"]
@@ -168,6 +178,11 @@ class GlossaryLinkInline(admin.TabularInline):
         if obj is not None:
             field.queryset = GlossaryTerm.objects.filter(guide_id=obj.guide_id)
         return formset
+
+
+# Each link row is headed by its term, not "GlossaryTerm_steps object (12)" (the link model is
+# Django's own, made for the many-to-many field, so it has no __str__ of ours).
+GlossaryTerm.steps.through.__str__ = lambda link: str(link.glossaryterm)
 
 
 class FreshnessFilter(admin.SimpleListFilter):

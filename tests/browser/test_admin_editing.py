@@ -87,7 +87,7 @@ def test_an_editor_fixes_reorders_previews_and_publishes_and_a_visitor_sees_it(
     expect(preview.locator("strong")).to_have_text("your passport")
     assert "alert" not in preview.inner_html()
     page.get_by_role("button", name="Add another Fact").click()
-    row = page.locator("#facts-group tr.form-row:not(.empty-form)").last
+    row = page.locator("#facts-group .inline-related:not(.empty-form)").last
     row.locator("textarea[name$='-text']").fill("Passports must be valid for **six months**.")
     row.locator("input[name$='-as_of']").fill("2026-11-02")
     row.locator("input[name$='-source_title']").fill("Alipay help centre")
@@ -187,3 +187,21 @@ def test_the_funnel_is_readable_at_375_px(page: Page, admin_site, journeys_on_ev
     assert float(cell_size.removesuffix("px")) >= 13
     table = page.locator(".funnel-table").bounding_box()
     assert table["x"] + table["width"] <= 375
+
+
+def test_the_step_page_inlines_fit_1280_px(page: Page, admin_site):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, admin_site)
+    page.goto(f"{admin_site}/admin/guides/step/{Step.objects.get(slug='sign-up').pk}/change/")
+
+    assert not scrolls_sideways(page)
+    for group in ["#problems-group", "#facts-group", "#GlossaryTerm_steps-group"]:
+        # No inline hides its last fields or its Delete boxes behind a sideways scroll.
+        overflow = page.locator(group).evaluate(
+            "group => [...group.querySelectorAll('table, fieldset')]"
+            ".some(box => box.scrollWidth > group.clientWidth)"
+        )
+        assert not overflow, group
+    delete = page.locator("#problems-group input[name$='-DELETE']").first.bounding_box()
+    group = page.locator("#problems-group").bounding_box()
+    assert delete["x"] + delete["width"] <= group["x"] + group["width"]
