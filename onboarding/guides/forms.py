@@ -18,6 +18,19 @@ class StepAdminForm(forms.ModelForm):
         ]  # fmt: skip
         # Checkboxes need no script, and show every choice at once.
         widgets = {"needs": forms.CheckboxSelectMultiple}
+        # What each field does on the site, in the words of the pages it changes.
+        help_texts = {
+            "published": "Visitors see only published steps; an unpublished one is left out of "
+            "the counts too.",
+            "body": "The step's instructions, in Markdown. Use any heading level: the page puts "
+            "the step's title above them and nests the headings under it.",
+            "estimated_minutes": "How long the step usually takes. The task list adds these up "
+            "for the steps that apply to each person.",
+            "condition": "Who gets this step, from their answers on the first step. Until they "
+            "answer, the step says what it depends on (e.g. “Depends on where you are”).",
+            "optional": "Adds a “Skip: I don't need this” button; a skipped step counts as "
+            "finished.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

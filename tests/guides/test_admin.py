@@ -604,6 +604,10 @@ def test_help_texts_say_what_problems_and_steps_do(editor_client, steps):
     assert "“I'm stuck” lists these; the fix of the one chosen opens in place" in page
     # Glossary link rows are headed by their term, not by Django's name for the link model.
     assert "GlossaryTerm_steps object" not in page
+    # Headings nest whatever level the editor types (guides/markdown.py), and the help says so.
+    assert "Headings start at" not in page
+    assert "Use any heading level" in page
+    assert "Adds a “Skip: I don't need this” button" in page
 
 
 @pytest.mark.parametrize(
