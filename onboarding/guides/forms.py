@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -86,29 +87,35 @@ class StepAdminForm(forms.ModelForm):
 
 def _loop_through(step: Step, needs: Any) -> list[str]:
     """The titles around a loop that these needs would make back to the step, if any."""
-    edges = {row["pk"]: [] for row in Step.objects.filter(guide_id=step.guide_id).values("pk")}
+    titles = dict(Step.objects.filter(guide_id=step.guide_id).values_list("pk", "title"))
+    edges: dict[int, list[int]] = {pk: [] for pk in titles}
     for source, target in Step.needs.through.objects.filter(
         from_step__guide_id=step.guide_id
     ).values_list("from_step_id", "to_step_id"):
         edges.setdefault(source, []).append(target)
     edges[step.pk] = [needed.pk for needed in needs]
-    titles = dict(Step.objects.filter(guide_id=step.guide_id).values_list("pk", "title"))
+    return [titles.get(pk, str(pk)) for pk in find_loop(step.pk, edges)]
+
+
+def find_loop(start: int, edges: Mapping[int, Iterable[int]]) -> list[int]:
+    """The steps of a loop of needs from `start` back to it (start first and last), or [].
+
+    Each step's needs are read once: a step walked from without coming back to `start` is not
+    walked again, however many paths lead to it (a guide's needs can branch and merge a lot).
+    """
     path: list[int] = []
-    # Steps already walked from without coming back: each is walked once, however many need it.
     cleared: set[int] = set()
 
     def walk(current: int) -> bool:
-        if current == step.pk and path:
+        if current == start and path:
             return True
         if current in path or current in cleared:
             return False
         path.append(current)
-        if any(walk(target) for target in edges.get(current, [])):
+        if any(walk(target) for target in edges.get(current, ())):
             return True
         path.pop()
         cleared.add(current)
         return False
 
-    if walk(step.pk):
-        return [titles.get(pk, str(pk)) for pk in [*path, step.pk]]
-    return []
+    return [*path, start] if walk(start) else []

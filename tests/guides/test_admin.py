@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from onboarding.accounts.models import User
-from onboarding.guides.forms import StepAdminForm
+from onboarding.guides.forms import StepAdminForm, find_loop
 from onboarding.guides.models import ChecklistItem, Fact, GlossaryTerm, Guide, Problem, Step
 from onboarding.guides.selectors import guide_structure
 from onboarding.journeys.models import StepProgress
@@ -327,6 +327,33 @@ def test_a_new_step_may_need_steps_and_no_loop_can_run_through_it(editor_client,
     # Nothing needed the new step before it existed; needing it back now is a loop.
     response = save_step(editor_client, steps["sign-up"], needs=[str(new.pk)])
     assert "would wait for each other" in form_errors(response)["needs"][0]
+
+
+class NeedsReadOnce(dict):
+    """A step's needs, which fail the test when the same step's needs are read twice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read: set[int] = set()
+
+    def get(self, key, default=None):
+        assert key not in self.read, f"the needs of step {key} were read twice"
+        self.read.add(key)
+        return super().get(key, default)
+
+
+def test_the_loop_check_reads_each_steps_needs_once_however_many_paths_reach_it():
+    # Step n needs steps n + 1 and n + 2: about 10**8 paths run from step 0 to step 39.
+    edges = NeedsReadOnce({number: [number + 1, number + 2] for number in range(38)})
+    assert find_loop(0, edges) == []
+    assert edges.read == set(range(40))
+
+
+def test_the_loop_check_names_the_steps_around_the_loop():
+    edges = {1: [2], 2: [3, 5], 3: [4], 4: [1], 5: []}
+    assert find_loop(1, edges) == [1, 2, 3, 4, 1]
+    assert find_loop(5, edges) == []
+    assert find_loop(7, {7: [7]}) == [7, 7]
 
 
 def test_a_step_cannot_need_a_step_of_another_guide(alipay, steps):
