@@ -136,7 +136,7 @@ WSGI_APPLICATION = "onboarding.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "account"
-LOGOUT_REDIRECT_URL = "landing"
+LOGOUT_REDIRECT_URL = "journeys:landing"
 # The lockout-aware backend refuses every login while failed attempts are over the limit, so the
 # admin's login form is limited as well as ours.
 AUTHENTICATION_BACKENDS = ["onboarding.accounts.backends.LockoutAwareBackend"]

@@ -108,7 +108,7 @@ class LoginView(SameSiteNextMixin, auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     """Log out (POST only): the whole session is cleared, this browser's progress included."""
 
-    next_page = reverse_lazy("landing")
+    next_page = reverse_lazy("journeys:landing")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
@@ -157,4 +157,4 @@ def account_delete(request: HtmxHttpRequest) -> HttpResponse:
     delete_account(user=request.user)
     logout(request)
     messages.success(request, "Your account and everything saved in it have been deleted.")
-    return redirect("landing")
+    return redirect("journeys:landing")
