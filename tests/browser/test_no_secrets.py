@@ -14,6 +14,7 @@ from django.core.cache import caches
 from django.db import connection
 from playwright.sync_api import Browser, expect
 
+from onboarding.journeys.models import StepProgress
 from tests.browser.walk import step_url
 
 CARD = "4111 1111 1111 1111"
@@ -101,4 +102,23 @@ def test_back_with_a_card_number_typed_leaves_no_trace_of_it(browser: Browser, s
     expect(page.get_by_label("Mobile number")).to_have_value("")
     page.goto(step_url(site, "protect-account"))
     expect(page.locator("input[value=fingerprint]")).to_be_checked()
+    context.close()
+
+
+def test_the_phone_check_answers_on_the_page_and_keeps_no_number(browser: Browser, site):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(step_url(site, "sign-up"))
+    page.get_by_label("Mobile number").fill("+44 7911 123456")  # no country needed with +44
+    page.get_by_role("button", name="Check", exact=True).click()
+    result = page.locator(".check-result")
+    expect(result).to_contain_text("Pick +44")
+    expect(result).to_contain_text("type 7911 123456")
+    assert not StepProgress.objects.filter(step__slug="sign-up", status="done").exists()
+
+    page.get_by_role("button", name="I've done this").click()
+    page.wait_for_url(lambda url: "sign-up" not in url)
+    assert StepProgress.objects.get(step__slug="sign-up").status == "done"
+    for text in (repr(sessions()), every_table(), every_cache_entry()):
+        assert "7911123456" not in re.sub(r"[\s\-.]", "", text)
     context.close()
