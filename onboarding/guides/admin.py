@@ -14,7 +14,7 @@ import datetime
 from typing import Any
 
 import django
-from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
@@ -53,13 +53,6 @@ class SortableInline(SortableTabularInline):
     """A tabular inline whose rows are dragged into order."""
 
     template = "adminsortable2/edit_inline/tabular-django-6.0.html"
-    extra = 0
-
-
-class SortableStackedContentInline(SortableStackedInline):
-    """A stacked inline whose blocks are dragged into order: for rows too wide for a table."""
-
-    template = "adminsortable2/edit_inline/stacked-django-6.0.html"
     extra = 0
 
 
@@ -152,12 +145,24 @@ class ProblemInline(SortableInline):
     )
 
 
-class FactInline(SortableStackedContentInline):
-    """Facts that change (limits, fees, networks), each with its date and the page that says it."""
+class FactInline(SortableInline):
+    """Facts that change (limits, fees, networks), each with its date and the page that says it.
+
+    A table with compact boxes, so a row fits a laptop's width (a stacked inline labels its
+    hidden order field, which is not valid HTML).
+    """
 
     model = Fact
     fields = ["text", "as_of", "source_title", "source_url"]
     verbose_name_plural = "facts that change, with their dates and sources"
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        sizes = {"text": forms.Textarea(attrs={"rows": 4, "cols": 30}),
+                 "source_title": forms.TextInput(attrs={"size": 14}),
+                 "source_url": forms.URLInput(attrs={"size": 16})}  # fmt: skip
+        if db_field.name in sizes:
+            kwargs["widget"] = sizes[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class GlossaryLinkInline(admin.TabularInline):

@@ -10,7 +10,6 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from onboarding.accounts.models import User
@@ -19,6 +18,7 @@ from onboarding.insights.chart import BAR_WIDTH, chart_of
 from onboarding.insights.selectors import ProblemCount, describe_duration, funnel_of, median_of
 from onboarding.insights.views import _cell
 from onboarding.journeys.models import Journey, StepProgress
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import make_guide
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.sharing.models import ShareLink
 from onboarding.sharing.services import create_share_link
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import management, post_step
 
 pytestmark = pytest.mark.django_db

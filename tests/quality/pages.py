@@ -123,22 +123,19 @@ def _slug_in(location: str) -> str:
 
 
 def _walk(client: Client, *, stop_at: Callable[[Any], bool] | None = None) -> str:
-    """Save the guide's steps in walking order until `stop_at(step)`; return that step's path.
+    """Save the guide's steps in the guide's order until `stop_at(step)`; that step's path.
 
-    Without `stop_at`, walk to the end and return the finish page's path.
+    Without `stop_at`, save every step and return the finish page's path. Steps are saved in
+    their order, not by following the redirects: a person who has saved some steps already is
+    sent on to the first one left, which may lie past the step asked for.
     """
-    step = _first_step()
-    for _ in range(200):
+    for step in _steps().filter(published=True).order_by("order", "id"):
         if stop_at is not None and stop_at(step):
             return step.get_absolute_url()
         response = post_step(client, step)
         assert response.status_code == 302, (step.slug, response.content[:1000])
-        slug = _slug_in(response["Location"])
-        if slug == "done":
-            assert stop_at is None, "walked to the end without meeting the step asked for"
-            return urlsplit(response["Location"]).path
-        step = _steps().get(slug=slug)
-    raise AssertionError("the walk did not end")
+    assert stop_at is None, "walked to the end without meeting the step asked for"
+    return reverse("journeys:step", kwargs={"guide": GUIDE, "step": "done"})
 
 
 def _step_of_kind(kind: str) -> Callable[[Client], Visit]:
