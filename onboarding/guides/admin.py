@@ -80,6 +80,11 @@ class PhraseInline(SortableInline):
     fields = ["chinese", "pinyin", "english"]
     verbose_name_plural = "phrases for the counter (the finish page's phrase card)"
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in {"chinese", "pinyin", "english"}:
+            kwargs["widget"] = forms.TextInput(attrs={"size": 22})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(Guide)
 class GuideAdmin(SortableContentAdmin):

@@ -127,9 +127,12 @@ def test_in_webkit_saving_a_step_updates_the_sidebar_without_a_full_reload(
     assert done not in _sidebar_status(webkit, first.title)
     # Gone after a full page load; kept while htmx swaps parts of the page.
     webkit.execute_script("window.sameDocument = true")
-    for box in webkit.find_elements(By.CSS_SELECTOR, "form.step-form input[type=checkbox]"):
-        box.click()
-    webkit.find_element(By.XPATH, "//button[normalize-space()='Save and continue']").click()
+    # The first step asks where you are and whether you have an account yet.
+    for answer in ("outside", "no"):
+        webkit.find_element(
+            By.CSS_SELECTOR, f"form.step-form input[type=radio][value={answer}]"
+        ).click()
+    webkit.find_element(By.XPATH, '//button[normalize-space()="I\'ve done this"]').click()
 
     wait = WebDriverWait(webkit, WAIT_SECONDS)
     wait.until(lambda driver: driver.current_url == site + second.get_absolute_url())
