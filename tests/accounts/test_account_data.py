@@ -38,9 +38,11 @@ def test_the_account_lists_each_published_guide_by_title_with_its_progress(
 ):
     journey = Journey.objects.create(guide=guides["b"], user=user)
     first = guides["b"].steps.order_by("order").first()
-    StepProgress.objects.create(
+    first_row = StepProgress.objects.create(
         journey=journey, step=first, status="done", reached_at=T0, completed_at=T0
     )
+    first_row.answers = {"ticked": [1]}
+    first_row.save()
     theirs = Journey.objects.create(guide=guides["a"], user=other_user)
     StepProgress.objects.create(journey=theirs, step=guides["a"].steps.get(), status="stuck")
     listed = guides_of(user=user)
@@ -51,6 +53,9 @@ def test_the_account_lists_each_published_guide_by_title_with_its_progress(
     assert banking.journey == journey
     assert [state.status for state in banking.states] == ["done", "not_started"]
     assert banking.rows[first.id].status == "done"
+    done = banking.states[0]
+    assert (done.completed_at, done.updated_at, done.problem_id) == (T0, first_row.updated_at, None)
+    assert banking.rows[first.id].answers == {"ticked": [1]}
 
 
 def test_the_account_page_reads_in_three_queries_however_many_guides(
@@ -135,6 +140,47 @@ def test_an_export_holds_the_account_its_journeys_steps_and_links(user, guides, 
         "share_links": [{"created_at": at(2), "expires_at": at(50), "revoked_at": at(3)}],
     }
     assert "f" * 64 not in str(exported)
+
+
+def test_a_stuck_steps_problem_shows_on_the_account_page(user, guides):
+    journey = Journey.objects.create(guide=guides["a"], user=user)
+    step = guides["a"].steps.get()
+    StepProgress.objects.create(
+        journey=journey, step=step, status="stuck", problem=step.problems.get()
+    )
+    state = guides_of(user=user)[0].states[0]
+    assert (state.status, state.problem_id) == ("stuck", step.problems.get().pk)
+
+
+def test_an_export_reads_in_four_queries_however_many_journeys(
+    user, guides, django_assert_num_queries
+):
+    for guide in guides.values():
+        journey = Journey.objects.create(guide=guide, user=user)
+        for step in guide.steps.all():
+            StepProgress.objects.create(journey=journey, step=step)
+        ShareLink.objects.create(journey=journey, token_hash=guide.slug * 64)
+    with django_assert_num_queries(3):
+        exported = export_account(user=user)
+        assert len(exported["journeys"]) == 3
+        assert [len(j["steps"]) for j in exported["journeys"]] == [1, 2, 1]
+
+
+def test_a_new_account_logs_in_with_its_password(client):
+    from onboarding.accounts.services import create_account
+
+    user = create_account(email="new@example.com", password="a-long-enough-passphrase-42")
+    assert user.email == "new@example.com"
+    assert user.check_password("a-long-enough-passphrase-42")
+
+
+def test_a_second_sign_up_with_a_taken_email_says_so():
+    from onboarding.accounts.services import EmailTaken, create_account
+
+    create_account(email="new@example.com", password="a-long-enough-passphrase-42")
+    with pytest.raises(EmailTaken) as taken:
+        create_account(email="new@example.com", password="another-long-passphrase-43")
+    assert taken.value.args == ("new@example.com",)
 
 
 def test_an_export_holds_nothing_of_another_account(user, other_user, guides):

@@ -81,6 +81,12 @@ def test_a_step_still_unfinished_after_the_merge_has_no_completion_time():
     assert merge_step(kept=kept, other=other).completed_at is None
 
 
+def test_an_unfinished_further_row_drops_any_completion_time():
+    kept = row("stuck", updated=hours(4), completed=hours(3))
+    other = row("in_progress", updated=hours(2), completed=hours(2))
+    assert merge_step(kept=kept, other=other).completed_at is None
+
+
 def test_the_step_counts_as_reached_from_the_earlier_time():
     kept = row("done", updated=hours(5), reached=hours(3), completed=hours(5))
     other = row("in_progress", updated=hours(2), reached=hours(1))

@@ -82,6 +82,11 @@ def test_the_funnel_counts_reached_finished_and_stuck_per_step_in_walking_order(
     assert funnel.steps[1].in_progress == 1
 
 
+def test_steps_of_the_same_order_are_listed_as_they_were_added(guide):
+    guide.steps.update(order=1)
+    assert [s.slug for s in funnel_of(guide=guide).steps] == ["second", "first", "hidden"]
+
+
 def test_another_guides_journeys_are_not_counted(guide):
     other = Guide.objects.create(slug="o", title="O", summary="S.", published=True)
     Journey.objects.create(guide=other, visitor_key="x", completed_at=T0)
@@ -120,7 +125,9 @@ def test_durations_are_kept_to_the_second_then_minute_then_hour(guide, taken, co
 
 
 def test_seconds_between_is_refused_on_other_databases():
-    with pytest.raises(NotSupportedError, match="PostgreSQL and SQLite only"):
+    with pytest.raises(
+        NotSupportedError, match=r"^SecondsBetween is written for PostgreSQL and SQLite only\.$"
+    ):
         SecondsBetween("reached_at", "completed_at").as_sql(None, connection)
 
 

@@ -99,7 +99,10 @@ def test_a_number_without_country_or_code_asks_for_one():
     with pytest.raises(ValidationError) as error:
         check_mobile_number("07400 123456", region="")
     assert error.value.code == "no_country"
-    assert "for example +44 7400 123456." in error.value.messages[0]
+    assert error.value.messages[0] == (
+        "Choose the country of your number, or type it with its country code, for example "
+        "+44 7400 123456."
+    )
 
 
 def test_text_that_is_no_number_is_refused_with_an_example():
@@ -141,3 +144,28 @@ def test_an_example_is_written_both_ways():
 
 def test_a_region_without_an_example_has_none():
     assert example_for("ZZ") == ""
+
+
+def test_an_unreadable_number_without_a_country_gets_the_uk_example():
+    with pytest.raises(ValidationError) as error:
+        check_mobile_number("+", region="")
+    assert error.value.messages[0] == (
+        "We cannot read this as a phone number. Type it as you would dial it, for example "
+        "07400 123456 or +44 7400 123456."
+    )
+
+
+def test_an_unreadable_number_gets_its_own_countrys_example():
+    with pytest.raises(ValidationError) as error:
+        check_mobile_number("abc", region="FR")
+    assert error.value.messages[0] == (
+        "We cannot read this as a phone number for France. Type it as you would dial it, "
+        "for example 06 12 34 56 78 or +33 6 12 34 56 78."
+    )
+
+
+def test_an_invalid_number_of_no_country_names_none():
+    with pytest.raises(ValidationError) as error:
+        check_mobile_number("+800 123", region="")
+    assert error.value.code == "invalid"
+    assert error.value.messages[0].startswith("We cannot read this as a phone number. ")

@@ -140,6 +140,18 @@ def test_the_owner_revokes_their_link_and_it_stops_working(journey):
     assert find_share_link(token=token) is None
 
 
+def test_revoking_one_link_leaves_the_owners_others_working(journey, django_assert_num_queries):
+    first, first_token = link_for(journey)
+    second, _ = link_for(journey)
+    owner = Owner(user_id=None, visitor_key="visitor-a")
+    revoked = revoke_share_link(owner=owner, link_id=second.pk)
+    assert revoked.pk == second.pk
+    assert find_share_link(token=first_token) == first
+    with django_assert_num_queries(2):  # the owner's link, with its journey and guide; the save
+        revoked = revoke_share_link(owner=owner, link_id=first.pk)
+        assert revoked.journey.guide.slug == "g"
+
+
 def test_revoking_twice_keeps_the_first_time(journey):
     first = timezone.now() - datetime.timedelta(days=1)
     link, _ = link_for(journey, revoked=first)
@@ -158,7 +170,7 @@ def test_someone_elses_link_cannot_be_revoked(journey, guide):
 
 
 def test_an_unknown_link_cannot_be_revoked(journey):
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match=r"^No such share link\.$"):
         revoke_share_link(owner=Owner(user_id=None, visitor_key="visitor-a"), link_id=999_999)
 
 
