@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from gunicorn.config import Config
 
 from onboarding.sharing.log_redaction import RedactShareTokens, _redact, redact_share_tokens
@@ -15,7 +16,18 @@ def filters_of(log):
     return [f for f in log.filters if isinstance(f, RedactShareTokens)]
 
 
-def test_gunicorns_access_and_error_logs_each_get_one_filter_even_after_a_reload():
+@pytest.fixture
+def fresh_gunicorn_loggers():
+    """Gunicorn's loggers are global: start without the filter an earlier test may have added."""
+    for name in ("gunicorn.access", "gunicorn.error"):
+        log = logging.getLogger(name)
+        for existing in filters_of(log):
+            log.removeFilter(existing)
+
+
+def test_gunicorns_access_and_error_logs_each_get_one_filter_even_after_a_reload(
+    fresh_gunicorn_loggers,
+):
     from onboarding.sharing.log_redaction import GunicornLogger
 
     logger = GunicornLogger(Config())
