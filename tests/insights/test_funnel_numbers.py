@@ -87,6 +87,15 @@ def test_steps_of_the_same_order_are_listed_as_they_were_added(guide):
     assert [s.slug for s in funnel_of(guide=guide).steps] == ["second", "first", "hidden"]
 
 
+def test_done_and_skipped_rows_of_the_same_duration_both_count_towards_the_median(guide):
+    walk(guide, "a", {"first": ("done", 10)})
+    walk(guide, "b", {"first": ("skipped", 10)})
+    walk(guide, "c", {"first": ("done", 100)})
+    funnel = funnel_of(guide=guide)
+    assert funnel.guide == guide
+    assert funnel.steps[0].median == seconds(10)
+
+
 def test_another_guides_journeys_are_not_counted(guide):
     other = Guide.objects.create(slug="o", title="O", summary="S.", published=True)
     Journey.objects.create(guide=other, visitor_key="x", completed_at=T0)
