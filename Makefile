@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Pytest arguments for `make test`; `make test-fast` skips the browser suite.
 PYTEST_ARGS ?=
 
-.PHONY: install install-checkers run test test-fast test-postgres fuzz people serve bench bench-scale lint format clean
+.PHONY: install install-checkers run test test-fast test-postgres fuzz people serve bench bench-scale mutate lint format clean
 
 # pyenv reads .python-version (3.13); without pyenv, the first new-enough interpreter wins.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
@@ -92,6 +92,19 @@ PEOPLE_ARGS ?=
 people: install
 	$(PY) bench/people.py $(PEOPLE_ARGS)
 
+# Mutation testing of the core modules ([tool.mutmut] in pyproject.toml: which files, which fast
+# tests), SQLite and the local-memory cache, then the score per module and the survivors. A fresh
+# run each time (mutmut keeps a survivor's verdict even after a new test kills it); MUTANTS
+# re-runs only the mutants it names and keeps the others' verdicts, e.g.
+# `make mutate MUTANTS='onboarding.guides.conditions*'`. Not in CI: it takes a while.
+MUTANTS ?=
+mutate: export SECRET_KEY ?= insecure-key-for-tests-only
+mutate: install
+	$(if $(MUTANTS),,rm -rf mutants)
+	env -u DATABASE_URL -u REDIS_URL -u DEBUG $(VENV)/bin/mutmut run $(MUTANTS)
+	$(VENV)/bin/mutmut results
+	$(PY) bench/mutation_score.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -101,4 +114,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles node_modules
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules mutants
