@@ -29,6 +29,7 @@ def step_info(
         optional=optional,
         needs=needs,
         original_steps=(),
+        marks_original_steps=False,
         estimated_minutes=minutes,
         last_reviewed=None,
         checklist=checklist,
