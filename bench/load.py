@@ -282,7 +282,9 @@ def get_rows(cast: Cast, base: str, args: argparse.Namespace, tmp: Path) -> list
             Row(
                 "step saved",
                 "python",
-                lambda: run_saves(base, guide, savers, seconds=args.seconds, connections=connections),
+                lambda: run_saves(
+                    base, guide, savers, seconds=args.seconds, connections=connections
+                ),
             )
         )
     return rows
@@ -338,10 +340,16 @@ def save_once(
         summary = f" (form refused: {error_summary(text)})" if status == 200 else ""
         return f"{status} POST {path}{summary}"
     visitor.done += 1
-    status, _, _ = _send(connection, browser, "GET", location, None, {"Cookie": browser.cookie_header()})
+    status, _, _ = _send(
+        connection, browser, "GET", location, None, {"Cookie": browser.cookie_header()}
+    )
     if not 200 <= status < 400:
         return f"{status} GET {location} (after saving {path})"
-    htmx = {"Cookie": browser.cookie_header(), "HX-Request": "true", "HX-Current-URL": base + location}
+    htmx = {
+        "Cookie": browser.cookie_header(),
+        "HX-Request": "true",
+        "HX-Current-URL": base + location,
+    }
     status, _, _ = _send(connection, browser, "GET", guide.sidebar, None, htmx)
     if not 200 <= status < 400:
         return f"{status} GET {guide.sidebar} (htmx, after saving {path})"
@@ -461,7 +469,9 @@ def report(
     failures: list[str] = []
     for (name, generator), runs in results.items():
         rps = statistics.median(r.rps for r in runs)
-        p50, p95, p99 = (statistics.median(getattr(r, q) for r in runs) for q in ("p50", "p95", "p99"))
+        p50, p95, p99 = (
+            statistics.median(getattr(r, q) for r in runs) for q in ("p50", "p95", "p99")
+        )
         errors = sum(r.errors for r in runs)
         failures += [f"{name}: {f}" for r in runs for f in r.failures]
         ratio = rps / baselines[generator] if baselines.get(generator) else 0.0

@@ -162,7 +162,9 @@ class _FormParser(HTMLParser):
     def _close_option(self) -> None:
         if self._option is not None and self._select is not None:
             value, selected = self._option
-            self._select.options.append((self._option_text.strip() if value is None else value, selected))
+            self._select.options.append(
+                (self._option_text.strip() if value is None else value, selected)
+            )
         self._option = None
 
     def handle_endtag(self, tag: str) -> None:
@@ -237,7 +239,9 @@ def _text_for(item: Field, number: int) -> str:
     if item.type == "tel" or "phone" in item.name or "mobile" in item.name:
         return f"07400 1{number % 100_000:05d}"
     if item.type == "date":
-        return (datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1000)).isoformat()
+        return (
+            datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1000)
+        ).isoformat()
     if item.type == "number":
         return "1"
     return "bench"
@@ -270,9 +274,9 @@ class Guide:
 
 def step_form(html: str, path: str) -> Form:
     for form in parse_forms(html):
-        if form.method == "post" and urllib.parse.urlsplit(form.action).path == path:
-            if any(f.name.endswith(MANAGEMENT_SUFFIX) for f in form.fields):
-                return form
+        posts_here = form.method == "post" and urllib.parse.urlsplit(form.action).path == path
+        if posts_here and any(f.name.endswith(MANAGEMENT_SUFFIX) for f in form.fields):
+            return form
     raise BenchError(f"no wizard form on {path}")
 
 
@@ -308,9 +312,15 @@ def discover(browser: Browser, task_list: str) -> Guide:
         path = saved.location
     finish = path
     page = browser.get(task_list)
-    step_links = list(dict.fromkeys(re.findall(STEP_LINK.format(guide=re.escape(task_list)), page.text)))
+    step_links = list(
+        dict.fromkeys(re.findall(STEP_LINK.format(guide=re.escape(task_list)), page.text))
+    )
     share = next(
-        (f for f in parse_forms(page.text) if "share-links/new" in f.action or "share-form" in f.classes),
+        (
+            f
+            for f in parse_forms(page.text)
+            if "share-links/new" in f.action or "share-form" in f.classes
+        ),
         None,
     )
     walked = {step.path for step in steps}
