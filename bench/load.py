@@ -203,7 +203,7 @@ def make_cast(port: int, visitors: int, *, want_shares: bool, threads: int) -> C
     savers = max(50, visitors // 4)
 
     def make(number: int) -> Visitor:
-        visitor = new_visitor(number, "127.0.0.1", port, guide)
+        visitor = new_visitor(number, Browser("127.0.0.1", port), guide)
         advance(visitor, guide, number % steps)
         return visitor
 

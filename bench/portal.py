@@ -354,9 +354,8 @@ class Visitor:
         return [(CSRF_FIELD, self.token), *guide.steps[index].answers]
 
 
-def new_visitor(number: int, host: str, port: int, guide: Guide) -> Visitor:
+def new_visitor(number: int, browser: Browser, guide: Guide) -> Visitor:
     """A new visitor opens the first step: its CSRF cookie, and the token its page carries."""
-    browser = Browser(host, port)
     page = browser.get(guide.steps[0].path)
     return Visitor(number, browser, csrf_token(page.text))
 
