@@ -394,6 +394,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--server-log", type=Path, help="keep gunicorn's and Django's log here")
     args = parser.parse_args()
     args.only = {name.strip() for name in args.only.split(",") if name.strip()}
+    if args.visitors < 2 * args.workers:
+        parser.error("--visitors must be at least the number of connections (2 x --workers)")
     if unknown := args.only - set(ROWS):
         parser.error(f"unknown rows {sorted(unknown)}; choose from {','.join(ROWS)}")
     return args

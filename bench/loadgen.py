@@ -178,9 +178,21 @@ def slices(count: int, parts: int) -> list[range]:
     return [range(count * i // parts, count * (i + 1) // parts) for i in range(parts)]
 
 
+def enough(lines: list[Line], connections: int, *, once: bool) -> list[Line]:
+    """At least a line per connection: repeated when they go round, else an error."""
+    if len(lines) >= connections:
+        return lines
+    if once or not lines:
+        raise ValueError(
+            f"{len(lines)} lines cannot be sent once each over {connections} connections"
+        )
+    return lines * -(-connections // len(lines))
+
+
 def run_wrk(
     base: str, lines: list[Line], *, seconds: float, connections: int, once: bool, tmp: Path
 ) -> Result:
+    lines = enough(lines, connections, once=once)
     script = tmp / "rotation.lua"
     script.write_text(WRK_SCRIPT)
     lines_file = tmp / "lines.txt"
@@ -216,6 +228,7 @@ def run_python(
 ) -> Result:
     """The same rotation as the wrk script, from threads with http.client connections; with
     `once`, the run ends when the first thread is through its slice, as there."""
+    lines = enough(lines, connections, once=once)
     through = threading.Event()
 
     def work(part: range, deadline: float, record: Callable[[float, str | None], None]) -> None:
