@@ -425,10 +425,12 @@ def main() -> None:
             )
             rows = get_rows(cast, base, args, tmp)
             results: dict[tuple[str, str], list[Result]] = {}
+            load_before = os.getloadavg()[0]
             for round_number in range(1, args.rounds + 1):
                 say(f"round {round_number} of {args.rounds}: " + ", ".join(r.name for r in rows))
                 for row in rows:
                     results.setdefault((row.name, row.generator), []).append(row.run())
+            load_after = os.getloadavg()[0]
         except BenchError as error:
             raise SystemExit(f"bench: {error}") from None
         finally:
@@ -437,7 +439,7 @@ def main() -> None:
             log_text = server_log.read_text()
             if args.server_log:
                 args.server_log.write_text(log_text)
-    report(args, env, cast, results, log_text)
+    report(args, env, cast, results, log_text, load=(load_before, load_after))
 
 
 def database_shape(env: dict[str, str]) -> str:
@@ -451,6 +453,8 @@ def report(
     cast: Cast,
     results: dict[tuple[str, str], list[Result]],
     log_text: str,
+    *,
+    load: tuple[float, float],
 ) -> None:
     connections = 2 * args.workers
     print(
@@ -490,6 +494,8 @@ def report(
             "step saved: req/s are saves (POST + redirect GET + htmx sidebar GET); "
             f"{sum(r.requests for r in runs)} saves in all"
         )
+    # The machine's other work shows here: the load the rounds started and ended at.
+    notes.append(f"1-minute load average {load[0]:.1f} before the rounds, {load[1]:.1f} after")
     for note in notes:
         print(note)
     server_errors = log_text.count("Traceback")
