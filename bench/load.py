@@ -496,6 +496,8 @@ def report(
         )
     # The machine's other work shows here: the load the rounds started and ended at.
     notes.append(f"1-minute load average {load[0]:.1f} before the rounds, {load[1]:.1f} after")
+    if max(load) > 1.5 * (os.cpu_count() or 1):
+        notes.append("warning: other work was running on this machine; compare runs with care")
     for note in notes:
         print(note)
     server_errors = log_text.count("Traceback")
