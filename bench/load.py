@@ -425,12 +425,12 @@ def main() -> None:
             )
             rows = get_rows(cast, base, args, tmp)
             results: dict[tuple[str, str], list[Result]] = {}
-            load_before = os.getloadavg()[0]
+            load_before = busy_elsewhere()
             for round_number in range(1, args.rounds + 1):
                 say(f"round {round_number} of {args.rounds}: " + ", ".join(r.name for r in rows))
                 for row in rows:
                     results.setdefault((row.name, row.generator), []).append(row.run())
-            load_after = os.getloadavg()[0]
+            load_after = busy_elsewhere()
         except BenchError as error:
             raise SystemExit(f"bench: {error}") from None
         finally:
@@ -440,6 +440,26 @@ def main() -> None:
             if args.server_log:
                 args.server_log.write_text(log_text)
     report(args, env, cast, results, log_text, load=(load_before, load_after))
+
+
+def busy_elsewhere(seconds: float = 2.0) -> float | None:
+    """How busy the CPUs are while this benchmark does nothing (gunicorn idle): other work's
+    share, from /proc/stat (None where there is none)."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+        return sum(values[:8]), idle
+
+    try:
+        total_0, idle_0 = sample()
+        time.sleep(seconds)
+        total_1, idle_1 = sample()
+    except OSError:
+        return None
+    total = total_1 - total_0
+    return 1 - (idle_1 - idle_0) / total if total else None
 
 
 def database_shape(env: dict[str, str]) -> str:
@@ -454,7 +474,7 @@ def report(
     results: dict[tuple[str, str], list[Result]],
     log_text: str,
     *,
-    load: tuple[float, float],
+    load: tuple[float | None, float | None],
 ) -> None:
     connections = 2 * args.workers
     print(
@@ -495,9 +515,13 @@ def report(
             f"{sum(r.requests for r in runs)} saves in all"
         )
     # The machine's other work shows here: the load the rounds started and ended at.
-    notes.append(f"1-minute load average {load[0]:.1f} before the rounds, {load[1]:.1f} after")
-    if max(load) > 1.5 * (os.cpu_count() or 1):
-        notes.append("warning: other work was running on this machine; compare runs with care")
+    if None not in load:
+        notes.append(
+            f"other work on the machine, measured while the benchmark sat idle for 2 s: "
+            f"CPUs {load[0]:.0%} busy before the rounds, {load[1]:.0%} after"
+        )
+        if max(load) > 0.10:  # type: ignore[operator]
+            notes.append("warning: the machine was busy with other work; compare runs with care")
     for note in notes:
         print(note)
     server_errors = log_text.count("Traceback")
