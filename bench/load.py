@@ -197,10 +197,12 @@ class Cast:
     shares: list[str]  # share page paths
 
 
-def make_cast(port: int, visitors: int, *, want_shares: bool, threads: int) -> Cast:
+def make_cast(
+    port: int, visitors: int, *, want_savers: bool, want_shares: bool, threads: int
+) -> Cast:
     guide = discover(Browser("127.0.0.1", port), TASK_LIST)
     steps = guide.size
-    savers = max(50, visitors // 4)
+    savers = max(50, visitors // 4) if want_savers else 0
 
     def make(number: int) -> Visitor:
         visitor = new_visitor(number, Browser("127.0.0.1", port), guide)
@@ -420,6 +422,7 @@ def main() -> None:
             cast = make_cast(
                 port,
                 args.visitors,
+                want_savers="step-saved" in args.only,
                 want_shares="share-page" in args.only,
                 threads=2 * connections,
             )
