@@ -237,7 +237,6 @@ class Row:
     name: str
     generator: str  # "wrk" or "python"
     run: Callable[[], Result]
-    note: str = ""
 
 
 def get_rows(cast: Cast, base: str, args: argparse.Namespace, tmp: Path) -> list[Row]:
