@@ -16,7 +16,9 @@ The rows, at twice the worker count in connections:
   healthz     the bare view, with each generator that the rows below use
   first view  each visitor's next step page, once per visitor per round, in rotation (visitor i,
               then i + 1, at another step): no (visitor, page) twice in a round, so no answer can
-              come from a cache of that page; a round ends when the pages run out (or time does)
+              come from a cache of that page; a round ends when the pages run out (or time does),
+              and the next one goes on from there: a page comes again only after the others of
+              its connection's slice
   step saved  a save as it happens: the step's POST, its redirect and the htmx sidebar fetch that
               follows, each iteration another visitor at another step (Python generator: wrk
               cannot chain them); its req/s are saved steps per second
@@ -55,7 +57,7 @@ from pathlib import Path
 from typing import IO
 
 # Run as a script, this folder is first on sys.path: the helpers are bench/'s own.
-from loadgen import Line, Result, run_python, run_threads, run_wrk
+from loadgen import Line, Result, Rotation, run_python, run_threads, run_wrk
 from portal import (
     BenchError,
     Browser,
@@ -246,10 +248,12 @@ def get_rows(cast: Cast, base: str, args: argparse.Namespace, tmp: Path) -> list
     get = "wrk" if wrk else "python"
 
     def load(lines: list[Line], *, once: bool, generator: str = get) -> Callable[[], Result]:
+        # Each round goes on where the last one left the rotation.
         options = {"seconds": args.seconds, "connections": connections, "once": once}
+        rotation = Rotation()
         if generator == "wrk":
-            return lambda: run_wrk(base, lines, tmp=tmp, **options)
-        return lambda: run_python(base, lines, **options)
+            return lambda: run_wrk(base, lines, tmp=tmp, rotation=rotation, **options)
+        return lambda: run_python(base, lines, rotation=rotation, **options)
 
     def cookie(visitor: Visitor) -> dict[str, str]:
         return {"Cookie": visitor.browser.cookie_header()} if visitor.browser.cookies else {}
@@ -510,7 +514,12 @@ def report(
     notes = []
     if runs := results.get(("first view", "wrk")) or results.get(("first view", "python")):
         per_round = ", ".join(f"{r.requests} in {r.seconds:.1f} s" for r in runs)
-        notes.append(f"first view: each visitor's next step once a round ({per_round})")
+        seen = sum(r.requests for r in runs)
+        again = f"; {seen - len(cast.readers)} seen again" if seen > len(cast.readers) else ""
+        notes.append(
+            f"first view: each visitor's next step at most once a round ({per_round}); "
+            f"{min(seen, len(cast.readers))} of {len(cast.readers)} pages seen{again}"
+        )
     if runs := results.get(("step saved", "python")):
         notes.append(
             "step saved: req/s are saves (POST + redirect GET + htmx sidebar GET); "

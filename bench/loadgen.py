@@ -2,8 +2,10 @@
 
 A load is a file of request lines, `path<TAB>Header: value<TAB>...`, handed out in turn: each
 connection its own slice, so two connections never send the same line. With `once`, each line
-is sent at most once and a connection stops at the end of its slice (the run ends when all have,
-or when time is up); without it, each slice goes round and round until time is up.
+is sent at most once: a connection goes once round its slice, starting where the last run of the
+same Rotation left it (a line comes again only after the rest of its slice has been sent), and
+the run ends when the first connection is round, or when time is up. Without it, each slice goes
+round and round until time is up.
 
 Both count as an error any answer that is not 2xx or 3xx, and any connection error; both keep
 the first few failing requests (method, path, status) to print.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import signal
 import statistics
@@ -55,6 +58,11 @@ function init(args)
   local count = tonumber(os.getenv("BENCH_THREADS"))
   local from, to = math.floor(#lines * id / count) + 1, math.floor(#lines * (id + 1) / count)
   once = os.getenv("BENCH_ONCE") == "1"
+  local starts = {}
+  for start in string.gmatch(os.getenv("BENCH_STARTS") or "", "%d+") do
+    table.insert(starts, tonumber(start))
+  end
+  start = starts[id + 1] or 0  -- where the last round of this load left this slice
   requests, paths = {}, {}
   for i = from, to do
     local path, headers = nil, {}
@@ -71,7 +79,7 @@ function init(args)
   end
   -- wrk calls the first thread's request() once before the run, to look at the request.
   looked_at = id ~= 0
-  sent, sent_at, first, finished = 0, 0, 0, 0
+  sent, current, sent_at, first, finished = 0, 1, 0, 0, 0
   -- Flat lists: thread:get copies a table of tables wrongly (wrk 4.1 crashes).
   latencies, answered_at, failed_at, failed = {}, {}, {}, {}
 end
@@ -81,17 +89,16 @@ function request()
     looked_at = true
     return requests[1]
   end
-  if sent >= #requests then
-    if once then  -- not reached: the last answer stopped the thread; never a line twice
-      wrk.thread:stop()
-      return requests[#requests]
-    end
-    sent = 0
+  if once and sent >= #requests then
+    -- Not reached: the last answer stopped the thread. Never a line twice.
+    wrk.thread:stop()
+    return requests[current]
   end
+  current = (start + sent) % #requests + 1
   sent = sent + 1
   sent_at = now()
   if first == 0 then first = sent_at end
-  return requests[sent]
+  return requests[current]
 end
 
 function response(status, headers, body)
@@ -100,7 +107,7 @@ function response(status, headers, body)
   table.insert(answered_at, at)
   if status >= 400 or status < 200 then
     table.insert(failed_at, at)
-    table.insert(failed, status .. " GET " .. paths[sent])
+    table.insert(failed, status .. " GET " .. paths[current])
   end
   if once and sent >= #requests then
     finished = at
@@ -117,8 +124,9 @@ function done(summary, latency, requests)
     if t0 > 0 and t0 < first then first = t0 end
     if t1 > 0 and t1 < stop then stop = t1 end
   end
-  local counted, last, failures, errors = {}, 0, {}, 0
+  local counted, last, failures, errors, sent = {}, 0, {}, 0, {}
   for _, thread in ipairs(threads) do
+    table.insert(sent, thread:get("sent"))
     local times = thread:get("answered_at")
     for i, ms in ipairs(thread:get("latencies")) do
       if times[i] <= stop then
@@ -142,8 +150,9 @@ function done(summary, latency, requests)
   errors = errors + summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.timeout
   io.write(string.format('BENCH {"requests": %d, "seconds": %f, "errors": %d, '
-    .. '"p50": %f, "p95": %f, "p99": %f}\n', #counted, last > first and last - first or 0,
-    errors, percentile(50), percentile(95), percentile(99)))
+    .. '"p50": %f, "p95": %f, "p99": %f, "sent": [%s]}\n', #counted,
+    last > first and last - first or 0, errors, percentile(50), percentile(95), percentile(99),
+    table.concat(sent, ", ")))
   io.write("FAILURES\n" .. table.concat(failures, "\n") .. "\n")
 end
 """
@@ -178,6 +187,22 @@ def slices(count: int, parts: int) -> list[range]:
     return [range(count * i // parts, count * (i + 1) // parts) for i in range(parts)]
 
 
+@dataclass
+class Rotation:
+    """Where each connection's slice of one load was left by its last run."""
+
+    offsets: list[int] = field(default_factory=list)
+
+    def starts(self, connections: int) -> list[int]:
+        if len(self.offsets) != connections:
+            self.offsets = [0] * connections
+        return self.offsets
+
+    def advance(self, count: int, sent: list[int]) -> None:
+        for i, (part, n) in enumerate(zip(slices(count, len(sent)), sent, strict=True)):
+            self.offsets[i] = (self.offsets[i] + n) % len(part)
+
+
 def enough(lines: list[Line], connections: int, *, once: bool) -> list[Line]:
     """At least a line per connection: repeated when they go round, else an error."""
     if len(lines) >= connections:
@@ -190,9 +215,17 @@ def enough(lines: list[Line], connections: int, *, once: bool) -> list[Line]:
 
 
 def run_wrk(
-    base: str, lines: list[Line], *, seconds: float, connections: int, once: bool, tmp: Path
+    base: str,
+    lines: list[Line],
+    *,
+    seconds: float,
+    connections: int,
+    once: bool,
+    tmp: Path,
+    rotation: Rotation | None = None,
 ) -> Result:
     lines = enough(lines, connections, once=once)
+    rotation = rotation or Rotation()
     script = tmp / "rotation.lua"
     script.write_text(WRK_SCRIPT)
     lines_file = tmp / "lines.txt"
@@ -202,9 +235,11 @@ def run_wrk(
         "BENCH_LINES": str(lines_file),
         "BENCH_THREADS": str(connections),
         "BENCH_ONCE": "1" if once else "0",
+        "BENCH_STARTS": ",".join(map(str, rotation.starts(connections))),
     }
+    duration = f"{max(1, math.ceil(seconds))}s"  # wrk takes whole seconds
     process = subprocess.Popen(
-        ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{seconds:g}s",
+        ["wrk", "-t", str(connections), "-c", str(connections), "-d", duration,
          "--timeout", "10s", "-s", str(script), base + "/"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -219,29 +254,38 @@ def run_wrk(
         raise RuntimeError(f"wrk failed: {''.join(problems)}{output}")
     line = next(x for x in output.splitlines() if x.startswith("BENCH "))
     data = json.loads(line.removeprefix("BENCH "))
+    rotation.advance(len(lines), [int(n) for n in data.pop("sent")])
     failures = [x for x in output.split("FAILURES\n", 1)[1].splitlines() if x]
     return Result(**data, failures=failures)
 
 
 def run_python(
-    base: str, lines: list[Line], *, seconds: float, connections: int, once: bool
+    base: str,
+    lines: list[Line],
+    *,
+    seconds: float,
+    connections: int,
+    once: bool,
+    rotation: Rotation | None = None,
 ) -> Result:
     """The same rotation as the wrk script, from threads with http.client connections; with
     `once`, the run ends when the first thread is through its slice, as there."""
     lines = enough(lines, connections, once=once)
+    rotation = rotation or Rotation()
+    starts = rotation.starts(connections)
+    parts = slices(len(lines), connections)
+    sent = [0] * connections
     through = threading.Event()
 
     def work(part: range, deadline: float, record: Callable[[float, str | None], None]) -> None:
         connection = _connection(base)
-        position = 0
+        number = parts.index(part)
         while time.monotonic() < deadline and not through.is_set():
-            if position >= len(part):
-                if once:
-                    through.set()
-                    return
-                position = 0
-            line = lines[part[position]]
-            position += 1
+            if once and sent[number] >= len(part):
+                through.set()
+                return
+            line = lines[part[(starts[number] + sent[number]) % len(part)]]
+            sent[number] += 1
             started = time.perf_counter()
             failure = None
             try:
@@ -254,7 +298,9 @@ def run_python(
                 connection = _connection(base)
             record((time.perf_counter() - started) * 1000, failure)
 
-    return run_threads(work, len(lines), seconds=seconds, connections=connections)
+    result = run_threads(work, len(lines), seconds=seconds, connections=connections)
+    rotation.advance(len(lines), sent)
+    return result
 
 
 def run_threads(
