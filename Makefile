@@ -71,8 +71,11 @@ test-postgres: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-postgres: install install-checkers
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
-# Load benchmark against /healthz (BENCH_ARGS, e.g. "--workers 2 --seconds 5 --rounds 3"), and
-# the PostgreSQL scale check (a million journeys; DATABASE_URL names a scratch database).
+# Load benchmark: first views of step pages by 2,000 visitors at different steps, saves as they
+# happen, the sidebar, the task list and share pages, each against /healthz in the same run; SQLite,
+# or PostgreSQL (+ Redis) with DATABASE_URL (and REDIS_URL). BENCH_ARGS, e.g. "--workers 2
+# --seconds 5 --rounds 3 --visitors 2000 --only first-view,step-saved". Then the PostgreSQL scale
+# check (a million journeys; DATABASE_URL names a scratch database).
 bench: install
 	$(PY) bench/load.py $(BENCH_ARGS)
 
