@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Pytest arguments for `make test`; `make test-fast` skips the browser suite.
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast test-postgres fuzz people serve bench bench-scale lint format clean
+.PHONY: install install-checkers run test test-fast test-postgres fuzz people serve bench bench-scale mutate lint format clean
 
 # pyenv reads .python-version (3.13); without pyenv, the first new-enough interpreter wins.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
@@ -28,6 +28,18 @@ $(VENV)/.installed: $(PY) pyproject.toml
 
 install: $(VENV)/.installed
 
+# The page checkers the tests run (tests/quality/): the Nu Html Checker and Lighthouse, from npm,
+# as package-lock.json pins them; installed when node_modules is missing or older than the lock.
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime (it cannot here); the
+# tests run vnu.jar with the machine's Java (.ci/run installs default-jre-headless).
+install-checkers:
+	@if [ -f package-lock.json ] && { [ ! -f node_modules/.package-lock.json ] || \
+		[ package-lock.json -nt node_modules/.package-lock.json ]; }; then \
+		if command -v npm >/dev/null 2>&1; then \
+			echo "npm ci (the page checkers)"; npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+		else echo "warning: no npm here: the HTML and Lighthouse checks skip (CI fails them)"; fi; \
+	fi
+
 # Local development: DEBUG on (so no SECRET_KEY is needed), SQLite unless DATABASE_URL says otherwise.
 run: export DEBUG ?= 1
 run: install
@@ -44,23 +56,26 @@ serve: install
 	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: export SECRET_KEY ?= insecure-key-for-tests-only
-test: install
+test: install install-checkers
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@echo "Screenshots of the main pages (narrow and wide): $(CURDIR)/test-artifacts/screenshots/"
 
 test-fast: export SECRET_KEY ?= insecure-key-for-tests-only
-test-fast: install
+test-fast: install install-checkers
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 # The same tests on PostgreSQL, where the concurrent-claim tests really race (SQLite's in-memory
 # test database cannot take writes from several threads, so they are skipped there).
 test-postgres: export SECRET_KEY ?= insecure-key-for-tests-only
 test-postgres: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
-test-postgres: install
+test-postgres: install install-checkers
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
-# Load benchmark against /healthz (BENCH_ARGS, e.g. "--workers 2 --seconds 5 --rounds 3"), and
-# the PostgreSQL scale check (a million journeys; DATABASE_URL names a scratch database).
+# Load benchmark: first views of step pages by 2,000 visitors at different steps, saves as they
+# happen, the sidebar, the task list and share pages, each against /healthz in the same run; SQLite,
+# or PostgreSQL (+ Redis) with DATABASE_URL (and REDIS_URL). BENCH_ARGS, e.g. "--workers 2
+# --seconds 5 --rounds 3 --visitors 2000 --only first-view,step-saved". Then the PostgreSQL scale
+# check (a million journeys; DATABASE_URL names a scratch database).
 bench: install
 	$(PY) bench/load.py $(BENCH_ARGS)
 
@@ -80,6 +95,19 @@ PEOPLE_ARGS ?=
 people: install
 	$(PY) bench/people.py $(PEOPLE_ARGS)
 
+# Mutation testing of the core modules ([tool.mutmut] in pyproject.toml: which files, which fast
+# tests), SQLite and the local-memory cache, then the score per module and the survivors. A fresh
+# run each time (mutmut keeps a survivor's verdict even after a new test kills it); MUTANTS
+# re-runs only the mutants it names and keeps the others' verdicts, e.g.
+# `make mutate MUTANTS='onboarding.guides.conditions*'`. Not in CI: it takes a while.
+MUTANTS ?=
+mutate: export SECRET_KEY ?= insecure-key-for-tests-only
+mutate: install
+	$(if $(MUTANTS),,rm -rf mutants)
+	env -u DATABASE_URL -u REDIS_URL -u DEBUG $(VENV)/bin/mutmut run $(MUTANTS)
+	$(VENV)/bin/mutmut results
+	$(PY) bench/mutation_score.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -89,4 +117,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules mutants

@@ -6,7 +6,7 @@
 Seeds a fresh database (a temporary SQLite file, or DATABASE_URL when set) and starts gunicorn
 on a free loopback port, as bench/load.py does. Each visitor is a thread with its own cookies:
 it opens the guide, then reads and saves each step in turn with think time between, answering
-at random (where they are, which card, which protections, sometimes a note). Some press Back
+at random (where they are, which card, which protections, sometimes a phone check). Some press Back
 and change an earlier answer; some send a save twice, as when a response is lost and the person
 presses the button again. A request answered 503 is retried after its Retry-After, as a person
 would; a save counts once it is acknowledged (a redirect to the next step).
@@ -52,7 +52,11 @@ MANAGEMENT = "guide_alipay-current_step"
 RETRY_AFTER_CAP = 10.0
 
 NETWORKS = ["visa", "mastercard", "jcb", "diners", "discover", "amex", "unionpay", "other"]
-METHODS = ["pin", "fingerprint", "face"]  # the order the form lists them, and keeps them
+METHODS = [
+    "payment_password",
+    "fingerprint",
+    "face",
+]  # the order the form lists them, and keeps them
 COUNTRIES = ["GB", "DE", "FR", "US", "JP", "AU", "CA", "NL", "KR", "BR"]
 
 
@@ -229,8 +233,6 @@ class Visitor:
         names = set(re.findall(rf'name="{re.escape(slug)}-([a-z_0-9]+)"', html))
         fields: dict[str, Any] = {}
         kept: dict[str, Any] = {}
-        if "confirmed" in names:
-            fields["confirmed"] = "on"
         if items := re.findall(rf'<input type="checkbox" name="{slug}-item_(\d+)"([^>]*)>', html):
             ticked = [
                 int(i) for i, attrs in items if "required" in attrs or self.random.random() < 0.5
@@ -239,12 +241,10 @@ class Visitor:
             kept["ticked"] = ticked
         if "location" in names:
             kept["location"] = fields["location"] = pick(["outside", "outside", "inside"])
-        if "mobile_0" in names:
-            digits = f"{self.random.randrange(100_000):05d}"
-            fields |= {"mobile_0": "GB", "mobile_1": f"07400 1{digits}"}
-            kept["mobile"] = f"+4474001{digits}"
-            if self.random.random() < 0.5:
-                kept["email"] = fields["email"] = f"visitor{self.number}@example.com"
+            kept["has_account"] = fields["has_account"] = "no"
+        if "number" in names and self.random.random() < 0.5:
+            # Checked on the page, never kept: the number leaves no trace in the answers.
+            fields |= {"country": "GB", "number": f"07400 1{self.random.randrange(100_000):05d}"}
         if "document_type" in names:
             today = datetime.datetime.now(datetime.UTC).date()
             expiry = today + datetime.timedelta(days=self.random.randint(200, 3000))
@@ -253,14 +253,18 @@ class Visitor:
                 "issuing_country": pick(COUNTRIES),
             }
             fields["expiry_date"] = expiry.isoformat()
-            kept |= {k: fields[k] for k in ("document_type", "issuing_country", "expiry_date")}
+            kept |= {k: fields[k] for k in ("document_type", "issuing_country")}
+            kept["validity"] = (
+                "over_six_months"
+                if expiry.toordinal() - today.toordinal() > 190
+                else "under_six_months"
+            )
+            fields["warned"] = "on"
         if "methods" in names:
             chosen = [m for m in METHODS if self.random.random() < 0.5] or [pick(METHODS)]
             kept["methods"] = fields["methods"] = chosen
         if "network" in names:
             kept["network"] = fields["network"] = pick(NETWORKS)
-        if self.random.random() < 0.3:
-            kept["note"] = fields["note"] = f"Visitor {self.number} on {slug}: used my work email"
         return {f"{slug}-{name}": value for name, value in fields.items()}, kept
 
 
@@ -294,15 +298,15 @@ def check_database(env: dict[str, str], visitors: list[Visitor], since: datetime
     django.setup()
     from django.db.models import Count
 
-    from onboarding import visitors as visitor_cookies
-    from onboarding.models import Journey, StepProgress
+    from onboarding.journeys import visitors as visitor_cookies
+    from onboarding.journeys.models import Journey, StepProgress
 
     check = Check()
     keys = set()
     for visitor in visitors:
         cookie = visitor.cookies.get(visitor_cookies.cookie_name())
         key = visitor_cookies.key_in_cookie(cookie) if cookie else None
-        journeys = list(Journey.objects.filter(session_key=key)) if key else []
+        journeys = list(Journey.objects.filter(visitor_key=key)) if key else []
         keys.add(key)
         if len(journeys) != 1:
             if visitor.saved:
@@ -322,7 +326,7 @@ def check_database(env: dict[str, str], visitors: list[Visitor], since: datetime
                 "duplicated", f"visitor {visitor.number} has {slug} saved, never acknowledged"
             )
     this_run = Journey.objects.filter(started_at__gte=since)
-    for journey in this_run.exclude(session_key__in=keys - {None}):
+    for journey in this_run.exclude(visitor_key__in=keys - {None}):
         check.note("duplicated", f"journey {journey.pk} belongs to no visitor")
     repeated = (
         StepProgress.objects.filter(journey__in=this_run)

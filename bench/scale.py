@@ -44,7 +44,8 @@ def fill(journeys: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from onboarding.models import Guide, Journey, StepProgress
+    from onboarding.guides.models import Guide
+    from onboarding.journeys.models import Journey, StepProgress
 
     call_command("migrate", verbosity=0)
     call_command("seed_guides", verbosity=0)
@@ -62,10 +63,10 @@ def fill(journeys: int) -> None:
         raw = cursor.connection
         with raw.cursor() as copy_cursor:
             first_id = copy_cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('onboarding_journey', 'id'))"
+                "SELECT nextval(pg_get_serial_sequence('journeys_journey', 'id'))"
             ).fetchone()[0]
             with copy_cursor.copy(
-                "COPY onboarding_journey (id, guide_id, session_key, answers, started_at, "
+                "COPY journeys_journey (id, guide_id, visitor_key, answers, started_at, "
                 "updated_at, completed_at) FROM STDIN"
             ) as copy:
                 for offset, (start, reached) in enumerate(plans):
@@ -75,12 +76,12 @@ def fill(journeys: int) -> None:
                          start, start + timedelta(minutes=5 * reached), done)
                     )  # fmt: skip
             copy_cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('onboarding_journey', 'id'), %s)",
+                "SELECT setval(pg_get_serial_sequence('journeys_journey', 'id'), %s)",
                 [first_id + journeys],
             )
             rows = 0
             with copy_cursor.copy(
-                "COPY onboarding_stepprogress (journey_id, step_id, status, answers, reached_at, "
+                "COPY journeys_stepprogress (journey_id, step_id, status, answers, reached_at, "
                 "updated_at, completed_at) FROM STDIN"
             ) as copy:
                 for offset, (start, reached) in enumerate(plans):
@@ -93,8 +94,8 @@ def fill(journeys: int) -> None:
                             (first_id + offset, step_id, status, "{}", at, finished or at, finished)
                         )
                         rows += 1
-        cursor.execute("VACUUM ANALYZE onboarding_journey")
-        cursor.execute("VACUUM ANALYZE onboarding_stepprogress")
+        cursor.execute("VACUUM ANALYZE journeys_journey")
+        cursor.execute("VACUUM ANALYZE journeys_stepprogress")
     print(
         f"filled {journeys:,} journeys and {rows:,} progress rows "
         f"in {time.perf_counter() - started:.1f} s (COPY)"
@@ -120,15 +121,17 @@ def report() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from onboarding.funnel import funnel_of
-    from onboarding.models import Guide, Journey, ShareLink, StepProgress
+    from onboarding.guides.models import Guide
+    from onboarding.insights.selectors import funnel_of
+    from onboarding.journeys.models import Journey, StepProgress
+    from onboarding.sharing.models import ShareLink
 
     guide = Guide.objects.get(slug="alipay")
     journey = Journey.objects.order_by("-id").first()
     explain(
         "step page: the visitor's journey and its guide",
         Journey.objects.select_related("guide").filter(
-            session_key=journey.session_key, guide__slug="alipay", guide__published=True
+            visitor_key=journey.visitor_key, guide__slug="alipay", guide__published=True
         ),
     )
     explain("step page: the journey's progress rows", StepProgress.objects.filter(journey=journey))

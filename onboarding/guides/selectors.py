@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -85,6 +85,8 @@ class StepInfo:
     optional: bool
     needs: tuple[str, ...]
     original_steps: tuple[int, ...]
+    # Whether the page must say which original steps it carries: the body may say so for each.
+    marks_original_steps: bool
     estimated_minutes: int
     last_reviewed: datetime.date | None
     checklist: tuple[ChecklistEntry, ...]
@@ -108,6 +110,9 @@ class GuideStructure:
     steps: tuple[StepInfo, ...]
     glossary: tuple[GlossaryEntry, ...]
     phrases: tuple[PhraseEntry, ...]
+    # Guide content rendered to HTML, the same for everyone, kept with the version it renders
+    # (templatetags/guide_content.py): it goes when the structure does.
+    fragments: dict[tuple[str, str], str] = field(default_factory=dict, compare=False, repr=False)
 
     def step(self, slug: str) -> StepInfo | None:
         """The step with this slug, or None."""
@@ -117,6 +122,8 @@ class GuideStructure:
         step = self.step(slug)
         return step.title if step else slug
 
+
+ORIGINAL_MARKER = "In the original guide"
 
 # Each process keeps the structures it has read; a few guides, a few versions each.
 _KEPT_VERSIONS = 32
@@ -221,6 +228,10 @@ def _step_info(guide: Guide, step: Step, glossary: tuple[GlossaryEntry, ...]) ->
         optional=step.optional,
         needs=tuple(needed.slug for needed in step.needs.all()),
         original_steps=step.original_step_numbers,
+        marks_original_steps=any(
+            f"{ORIGINAL_MARKER}: step {number}" not in step.body
+            for number in step.original_step_numbers
+        ),
         estimated_minutes=step.estimated_minutes,
         last_reviewed=step.last_reviewed,
         checklist=tuple(

@@ -236,23 +236,41 @@ def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey 
     return guide, None
 
 
+# Every personal page starts with this look-up. Written out once, it costs the database a tenth
+# of a millisecond; built by the ORM on each request, several times that in Python.
+_JOURNEY_WITH_GUIDE = """
+    SELECT journey.*, guide.slug AS guide_slug, guide.title AS guide_title,
+           guide.content_version AS guide_version
+    FROM {journey_table} journey JOIN {guide_table} guide ON guide.id = journey.guide_id
+    WHERE journey.{owner_column} = %s AND guide.slug = %s AND guide.published = %s
+"""
+
+
 def _journey_with_guide(*, guide_slug: str, owner: Owner) -> Journey | None:
-    journeys = owner.journeys()
-    if not journeys.query.is_empty():
-        journeys = journeys.filter(guide__slug=guide_slug, guide__published=True)
-        # Only the guide's columns that pages read: its structure comes from its version.
-        return (
-            journeys.select_related("guide")
-            .only(
-                *(field.name for field in Journey._meta.concrete_fields),
-                "guide__slug",
-                "guide__title",
-                "guide__published",
-                "guide__content_version",
-            )
-            .first()
-        )
-    return None
+    if owner.user_id is not None:
+        column, value = "user_id", owner.user_id
+    elif owner.visitor_key:
+        column, value = "visitor_key", owner.visitor_key
+    else:
+        return None
+    sql = _JOURNEY_WITH_GUIDE.format(
+        journey_table=Journey._meta.db_table, guide_table=Guide._meta.db_table, owner_column=column
+    )
+    journey = next(iter(Journey.objects.raw(sql, [value, guide_slug, True])), None)
+    if journey is None:
+        return None
+    loaded = {
+        "id": journey.guide_id,
+        "slug": journey.guide_slug,
+        "title": journey.guide_title,
+        "published": True,
+        "content_version": journey.guide_version,
+    }
+    # from_db takes values in the model's field order; the fields not loaded stay deferred, so
+    # reading one queries for it instead of coming back blank.
+    names = [field.attname for field in Guide._meta.concrete_fields if field.attname in loaded]
+    journey.guide = Guide.from_db("default", names, [loaded[name] for name in names])
+    return journey
 
 
 def progress_on_request(request: HttpRequest, *, guide_slug: str) -> Progress:

@@ -7,12 +7,12 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
 from onboarding.accounts.services import claim_journeys
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.sharing.models import ShareLink
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import as_visitor, log_in, make_user, post_step, seed_alipay
 
 pytestmark = pytest.mark.django_db

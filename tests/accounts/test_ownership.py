@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from onboarding.journeys.models import Journey
 from onboarding.sharing.models import ShareLink
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import PASSWORD, post_step, valid_fields, visitor_key_of
 
 pytestmark = pytest.mark.django_db

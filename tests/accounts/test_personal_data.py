@@ -8,11 +8,11 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.db import models
-from django.test import Client
 
 from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.sharing.models import ShareLink
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import post_step
 
 pytestmark = pytest.mark.django_db

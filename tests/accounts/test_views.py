@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import PASSWORD, as_visitor, log_in, post_step, visitor_key_of
 
 pytestmark = pytest.mark.django_db

@@ -19,9 +19,7 @@ def test_head_is_answered_like_get_without_a_body(client, alipay, url):
     assert head.content == b""
 
 
-def test_healthz_answers_plain_http_even_when_every_other_page_redirects_to_https(
-    client, settings
-):
+def test_healthz_answers_plain_http_even_when_every_other_page_redirects_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/").status_code == 301
     response = client.get("/healthz")
