@@ -293,9 +293,9 @@ def check_database(env: dict[str, str], visitors: list[Visitor], since: datetime
 
     django.setup()
     from django.db.models import Count
+    from onboarding.models import Journey, StepProgress
 
     from onboarding import visitors as visitor_cookies
-    from onboarding.models import Journey, StepProgress
 
     check = Check()
     keys = set()

@@ -43,7 +43,6 @@ def fill(journeys: int) -> None:
     """Journeys that stop at a random step (most finish early ones), with their progress rows."""
     from django.core.management import call_command
     from django.db import connection
-
     from onboarding.models import Guide, Journey, StepProgress
 
     call_command("migrate", verbosity=0)
@@ -119,7 +118,6 @@ def explain(title: str, queryset) -> None:
 def report() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
     from onboarding.funnel import funnel_of
     from onboarding.models import Guide, Journey, ShareLink, StepProgress
 
