@@ -203,6 +203,10 @@ else:
         "limits": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "rate_limit_counts",
+            # Past MAX_ENTRIES the table drops a third of its rows, counts in force among them
+            # (300 by default: a few hundred clients an hour would reset each other's limits).
+            # Expired counts go first; this many live ones is far beyond any real hour.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from django.core import mail
 from django.utils import timezone
 
+from onboarding.accounts.mail import wait_for_mail
 from onboarding.guides.management.commands.seed_guides import DATA_DIR, seed_guide
 from onboarding.guides.models import ChecklistItem, Guide, Problem, Step
 from onboarding.journeys import visitors
@@ -104,6 +107,34 @@ def log_in(
     """POST the login form, as a person would (meta: request headers such as REMOTE_ADDR)."""
     data = {"username": email, "password": password, **({"next": next} if next else {})}
     return client.post("/accounts/login/", data, **meta)
+
+
+def sent_mail() -> list:
+    """The mail sent so far, once the threads that send it (accounts/mail.py) have finished."""
+    wait_for_mail()
+    return mail.outbox
+
+
+def sign_up(client, email="new@example.com", password=PASSWORD, confirm=None, **extra):
+    """POST the sign-up form (extra: more form fields, such as next)."""
+    data = {"email": email, "password1": password, "password2": confirm or password, **extra}
+    return client.post("/accounts/signup/", data)
+
+
+def signup_link(to: str | None = None) -> str:
+    """The path of the link in the last sign-up mail (to this address, if given)."""
+    messages = [message for message in sent_mail() if to is None or message.to == [to]]
+    found = re.search(r"http://testserver(/accounts/signup/\S+)", messages[-1].body)
+    return found.group(1)
+
+
+def finish_sign_up(client, link=None):
+    """Follow the link mailed at sign-up and press its one button."""
+    link = link or signup_link()
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Finish creating your account" in page.text
+    return client.post(link, {})
 
 
 def visitor_key_of(client) -> str | None:

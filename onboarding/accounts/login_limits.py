@@ -5,9 +5,10 @@ same count. This module holds the hooks the settings name (AXES_*): what a failu
 against, and a handler with a limit of its own for each of those (axes has one for all).
 
 Counted per account as stored, not as typed: every spelling that reaches an account (any case,
-and on PostgreSQL the letters UPPER() folds, such as the dotless i or the long s) is counted
-against that account's stored email. A spelling that reaches no account is counted under a hash
-of its folded form (so a password typed into the email field is never kept).
+and the letters PostgreSQL's UPPER() folds, such as the dotless i, the long s or the Kelvin sign,
+on any database) is counted against that account's stored email. A spelling that reaches no
+account is counted under a hash of its folded form (so a password typed into the email field is
+never kept).
 
 A count lasts until 15 minutes pass without a new failure from the same account, address and
 browser (axes' cool-off); failures while locked out are not counted, so the lock lifts 15
@@ -56,15 +57,28 @@ def account_key(request: HttpRequest | None, credentials: dict[str, Any] | None)
         if request is not None:
             setattr(request, _ACCOUNTS_SEEN, seen)
     if typed not in seen:
-        # The same lookup as ModelBackend's (get_by_natural_key: email__iexact).
+        stored = _account_reached(typed)
+        seen[typed] = stored or "no-account:" + hashlib.sha256(fold(typed).encode()).hexdigest()
+    return seen[typed]
+
+
+def _account_reached(typed: str) -> str | None:
+    """The stored email of the account a login with this spelling reaches, in any database.
+
+    First ModelBackend's own lookup (email__iexact); then the folded spelling, so the letters
+    PostgreSQL's UPPER() folds (ı, ſ, the Kelvin sign) count against the same account on SQLite
+    too, and the limits are the same numbers in every shape.
+    """
+    for spelling in dict.fromkeys([typed, fold(typed)]):
         stored = (
-            User.objects.filter(email__iexact=typed)
+            User.objects.filter(email__iexact=spelling)
             .order_by("pk")
             .values_list("email", flat=True)
             .first()
         )
-        seen[typed] = stored or "no-account:" + hashlib.sha256(fold(typed).encode()).hexdigest()
-    return seen[typed]
+        if stored is not None:
+            return stored
+    return None
 
 
 def client_ip(request: HttpRequest) -> str | None:
