@@ -2,13 +2,16 @@
 
 Sign-up and password reset answer the same whether the address has an account or not; if the
 answer waited for a mail to be composed and handed to the mail server, its timing would tell
-which. So the request does the same work either way (one lookup, the same counts, one thread
-started once the response is built) and a thread of its own composes the mail (token, templates)
-and sends it. The thread touches no database: the request hands it the accounts it found.
+which. So the request does the same work either way (one lookup, the same counts) and leaves
+the mail to a thread of its own, started once the response has gone out: Django sends
+`request_finished` when the server closes the response, after writing all of it. The thread
+composes the mail (token, templates) and sends it; it touches no database: the request hands it
+the accounts it found.
 
-Threads, not `transaction.on_commit`: the views run in autocommit (no ATOMIC_REQUESTS), so the
-rows the mail is about are committed before the thread starts, and a thread needs no queue or
-worker to run. The threads are not daemons: a worker that stops waits for its mail to go.
+A thread, not `transaction.on_commit`: the views run in autocommit (no ATOMIC_REQUESTS), so the
+rows a mail is about are committed before it is composed; and on_commit would run while the
+response is still being built. The threads are not daemons: a worker that stops waits for its
+mail to go.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.mail import EmailMessage
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -30,15 +35,34 @@ from onboarding.accounts.tokens import signup_token_generator
 
 logger = logging.getLogger(__name__)
 
+# What each request thread leaves to send, and the threads sending it.
+_pending = threading.local()
 _running: set[threading.Thread] = set()
 _running_lock = threading.Lock()
 
 
-def send_in_background(send: Callable[[], object]) -> None:
-    """Run `send` (composing and sending mail) in a thread of its own, now."""
+def send_after_response(send: Callable[[], object]) -> None:
+    """Run `send` (composing and sending mail) in a thread of its own once the response is out.
 
+    Only from a view: the thread starts when this request finishes (request_finished).
+    """
+    pending = getattr(_pending, "sends", None)
+    if pending is None:
+        pending = _pending.sends = []
+    pending.append(send)
+
+
+@receiver(request_finished)
+def start_pending_mail(sender: object, **kwargs: object) -> None:
+    """The response has been sent: start the threads for the mail this request left."""
+    sends, _pending.sends = getattr(_pending, "sends", None) or [], []
+    for send in sends:
+        _start(send)
+
+
+def _start(send: Callable[[], object]) -> None:
     def run() -> None:
-        # Hand the interpreter back at once: the request that started the thread finishes first.
+        # Hand the interpreter back at once: the worker finishes the request first.
         time.sleep(0)
         try:
             send()

@@ -33,7 +33,7 @@ from onboarding.accounts.mail import (
     Site,
     account_exists_message,
     confirm_signup_message,
-    send_in_background,
+    send_after_response,
 )
 from onboarding.accounts.models import User
 from onboarding.accounts.selectors import export_account, guides_of
@@ -128,13 +128,12 @@ class SignupView(SameSiteNextMixin, FormView):
             email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
         )
         site, next_url = _site(self.request), self.get_redirect_url()
-        response = HttpResponseRedirect(reverse("signup_sent"))
         if waits_for_confirmation:
             message = confirm_signup_message
-            send_in_background(lambda: message(user=user, site=site, next_url=next_url).send())
+            send_after_response(lambda: message(user=user, site=site, next_url=next_url).send())
         else:
-            send_in_background(lambda: account_exists_message(user=user, site=site).send())
-        return response
+            send_after_response(lambda: account_exists_message(user=user, site=site).send())
+        return HttpResponseRedirect(reverse("signup_sent"))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
@@ -212,9 +211,8 @@ class PasswordResetView(auth_views.PasswordResetView):
             "email_template_name": self.email_template_name,
             "subject_template_name": self.subject_template_name,
         }
-        response = HttpResponseRedirect(self.get_success_url())
-        send_in_background(lambda: form.save(**options))
-        return response
+        send_after_response(lambda: form.save(**options))
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class LoginView(SameSiteNextMixin, auth_views.LoginView):
