@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Pytest arguments for `make test`; `make test-fast` skips the browser suite.
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast test-postgres fuzz people serve bench bench-scale lint format clean
+.PHONY: install install-checkers run test test-fast test-postgres fuzz people serve bench bench-scale lint format clean
 
 # pyenv reads .python-version (3.13); without pyenv, the first new-enough interpreter wins.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
@@ -28,6 +28,18 @@ $(VENV)/.installed: $(PY) pyproject.toml
 
 install: $(VENV)/.installed
 
+# The page checkers the tests run (tests/quality/): the Nu Html Checker and Lighthouse, from npm,
+# as package-lock.json pins them; installed when node_modules is missing or older than the lock.
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime (it cannot here); the
+# tests run vnu.jar with the machine's Java (.ci/run installs default-jre-headless).
+install-checkers:
+	@if [ -f package-lock.json ] && { [ ! -f node_modules/.package-lock.json ] || \
+		[ package-lock.json -nt node_modules/.package-lock.json ]; }; then \
+		if command -v npm >/dev/null 2>&1; then \
+			echo "npm ci (the page checkers)"; npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+		else echo "warning: no npm here: the HTML and Lighthouse checks skip (CI fails them)"; fi; \
+	fi
+
 # Local development: DEBUG on (so no SECRET_KEY is needed), SQLite unless DATABASE_URL says otherwise.
 run: export DEBUG ?= 1
 run: install
@@ -44,19 +56,19 @@ serve: install
 	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: export SECRET_KEY ?= insecure-key-for-tests-only
-test: install
+test: install install-checkers
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@echo "Screenshots of the main pages (narrow and wide): $(CURDIR)/test-artifacts/screenshots/"
 
 test-fast: export SECRET_KEY ?= insecure-key-for-tests-only
-test-fast: install
+test-fast: install install-checkers
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 # The same tests on PostgreSQL, where the concurrent-claim tests really race (SQLite's in-memory
 # test database cannot take writes from several threads, so they are skipped there).
 test-postgres: export SECRET_KEY ?= insecure-key-for-tests-only
 test-postgres: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
-test-postgres: install
+test-postgres: install install-checkers
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 # Load benchmark against /healthz (BENCH_ARGS, e.g. "--workers 2 --seconds 5 --rounds 3"), and
@@ -89,4 +101,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

@@ -167,6 +167,7 @@ def step_info(kind: str, *, slug: str = "fuzz-step") -> StepInfo:
     return StepInfo(
         id=1, slug=slug, url=f"/guides/fuzz/{slug}/", title="Fuzz", summary="", body_html="",
         form_kind=kind, condition="always", optional=False, needs=(), original_steps=(),
+        marks_original_steps=False,
         estimated_minutes=1, last_reviewed=None, checklist=checklist, facts=(),
         problems=(ProblemEntry(id=1, summary="It fails", fix_html="<p>Try again.</p>"),),
         glossary=(),

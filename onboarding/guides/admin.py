@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from onboarding.guides import views
+from onboarding.guides.admin_site import DeclaredFiltersOnly
 from onboarding.guides.forms import StepAdminForm
 from onboarding.guides.models import ChecklistItem, Fact, GlossaryTerm, Guide, Phrase, Problem, Step
 from onboarding.guides.services import mark_reviewed, next_step_order, set_published
@@ -35,7 +36,7 @@ STALE_AFTER = datetime.timedelta(days=180)
 _SORTABLE_ACTIONS_JS = "adminsortable2/js/actions-{}.{}.js".format(*django.VERSION[:2])
 
 
-class SortableContentAdmin(SortableAdminBase, admin.ModelAdmin):
+class SortableContentAdmin(SortableAdminBase, DeclaredFiltersOnly):
     """A model admin whose inlines may be sortable."""
 
     @property
@@ -138,15 +139,30 @@ class ProblemInline(SortableInline):
 
     model = Problem
     fields = ["summary", "fix"]
-    verbose_name_plural = "problems people meet, with their fixes (shown on “I'm stuck”)"
+    verbose_name_plural = (
+        "problems people meet, with their fixes: “I'm stuck” lists these; the fix of the one "
+        "chosen opens in place"
+    )
 
 
 class FactInline(SortableInline):
-    """Facts that change (limits, fees, networks), each with its date and the page that says it."""
+    """Facts that change (limits, fees, networks), each with its date and the page that says it.
+
+    A table with compact boxes, so a row fits a laptop's width (a stacked inline labels its
+    hidden order field, which is not valid HTML).
+    """
 
     model = Fact
     fields = ["text", "as_of", "source_title", "source_url"]
     verbose_name_plural = "facts that change, with their dates and sources"
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        sizes = {"text": forms.Textarea(attrs={"rows": 4, "cols": 30}),
+                 "source_title": forms.TextInput(attrs={"size": 14}),
+                 "source_url": forms.URLInput(attrs={"size": 16})}  # fmt: skip
+        if db_field.name in sizes:
+            kwargs["widget"] = sizes[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class GlossaryLinkInline(admin.TabularInline):
@@ -157,6 +173,9 @@ class GlossaryLinkInline(admin.TabularInline):
     verbose_name = "glossary term on this step"
     verbose_name_plural = "glossary terms on this step"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("glossaryterm")
+
     def get_formset(self, request: HttpRequest, obj: Step | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         field = formset.form.base_fields["glossaryterm"]
@@ -164,6 +183,11 @@ class GlossaryLinkInline(admin.TabularInline):
         if obj is not None:
             field.queryset = GlossaryTerm.objects.filter(guide_id=obj.guide_id)
         return formset
+
+
+# Each link row is headed by its term, not "GlossaryTerm_steps object (12)" (the link model is
+# Django's own, made for the many-to-many field, so it has no __str__ of ours).
+GlossaryTerm.steps.through.__str__ = lambda link: str(link.glossaryterm)
 
 
 class FreshnessFilter(admin.SimpleListFilter):
@@ -188,15 +212,8 @@ class FreshnessFilter(admin.SimpleListFilter):
 @admin.register(Step)
 class StepAdmin(SortableContentAdmin):
     form = StepAdminForm
-    list_display = [
-        "title",
-        "guide",
-        "form_kind",
-        "optional",
-        "published",
-        "last_reviewed",
-        "fresh",
-    ]
+    # What fits beside the filters at 1280 px; the guide is a filter once there are two.
+    list_display = ["title", "form_kind", "optional", "published", "last_reviewed", "fresh"]
     list_editable = ["published"]
     list_filter = ["guide", "published", "optional", FreshnessFilter, "form_kind"]
     list_select_related = ["guide"]
@@ -268,7 +285,7 @@ def _steps(count: int) -> str:
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(DeclaredFiltersOnly):
     list_display = ["term", "pinyin", "meaning", "guide"]
     list_filter = ["guide"]
     search_fields = ["term", "pinyin", "meaning"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -16,6 +17,29 @@ class StepAdminForm(forms.ModelForm):
             "guide", "title", "slug", "summary", "published", "body", "estimated_minutes",
             "original_steps", "form_kind", "condition", "optional", "needs", "last_reviewed",
         ]  # fmt: skip
+        # Checkboxes need no script, and show every choice at once.
+        widgets = {"needs": forms.CheckboxSelectMultiple}
+        # What each field does on the site, in the words of the pages it changes.
+        help_texts = {
+            "published": "Visitors see only published steps; an unpublished one is left out of "
+            "the counts too.",
+            "body": "The step's instructions, in Markdown. Use any heading level: the page puts "
+            "the step's title above them and nests the headings under it.",
+            "estimated_minutes": "How long the step usually takes. The task list adds these up "
+            "for the steps that apply to each person.",
+            "condition": "Who gets this step, from their answers on the first step. Until they "
+            "answer, the step says what it depends on (e.g. “Depends on where you are”).",
+            "optional": "Adds a “Skip: I don't need this” button; a skipped step counts as "
+            "finished.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # The other steps of its guide, in walking order, as the glossary links offer.
+            self.fields["needs"].queryset = Step.objects.filter(
+                guide_id=self.instance.guide_id
+            ).exclude(pk=self.instance.pk)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -48,6 +72,7 @@ class StepAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 "A step can only need steps of its own guide.", code="other_guide"
             )
+        # Nothing can need a step before it exists, so a new step closes no loop.
         if self.instance.pk is not None:
             loop = _loop_through(self.instance, needs)
             if loop:
@@ -62,26 +87,35 @@ class StepAdminForm(forms.ModelForm):
 
 def _loop_through(step: Step, needs: Any) -> list[str]:
     """The titles around a loop that these needs would make back to the step, if any."""
-    edges = {row["pk"]: [] for row in Step.objects.filter(guide_id=step.guide_id).values("pk")}
+    titles = dict(Step.objects.filter(guide_id=step.guide_id).values_list("pk", "title"))
+    edges: dict[int, list[int]] = {pk: [] for pk in titles}
     for source, target in Step.needs.through.objects.filter(
         from_step__guide_id=step.guide_id
     ).values_list("from_step_id", "to_step_id"):
         edges.setdefault(source, []).append(target)
     edges[step.pk] = [needed.pk for needed in needs]
-    titles = dict(Step.objects.filter(guide_id=step.guide_id).values_list("pk", "title"))
+    return [titles.get(pk, str(pk)) for pk in find_loop(step.pk, edges)]
+
+
+def find_loop(start: int, edges: Mapping[int, Iterable[int]]) -> list[int]:
+    """The steps of a loop of needs from `start` back to it (start first and last), or [].
+
+    Each step's needs are read once: a step walked from without coming back to `start` is not
+    walked again, however many paths lead to it (a guide's needs can branch and merge a lot).
+    """
     path: list[int] = []
+    cleared: set[int] = set()
 
     def walk(current: int) -> bool:
-        if current == step.pk and path:
+        if current == start and path:
             return True
-        if current in path:
+        if current in path or current in cleared:
             return False
         path.append(current)
-        if any(walk(target) for target in edges.get(current, [])):
+        if any(walk(target) for target in edges.get(current, ())):
             return True
         path.pop()
+        cleared.add(current)
         return False
 
-    if walk(step.pk):
-        return [titles.get(pk, str(pk)) for pk in [*path, step.pk]]
-    return []
+    return [*path, start] if walk(start) else []

@@ -85,6 +85,8 @@ class StepInfo:
     optional: bool
     needs: tuple[str, ...]
     original_steps: tuple[int, ...]
+    # Whether the page must say which original steps it carries: the body may say so itself.
+    marks_original_steps: bool
     estimated_minutes: int
     last_reviewed: datetime.date | None
     checklist: tuple[ChecklistEntry, ...]
@@ -117,6 +119,8 @@ class GuideStructure:
         step = self.step(slug)
         return step.title if step else slug
 
+
+ORIGINAL_MARKER = "In the original guide"
 
 # Each process keeps the structures it has read; a few guides, a few versions each.
 _KEPT_VERSIONS = 32
@@ -221,6 +225,7 @@ def _step_info(guide: Guide, step: Step, glossary: tuple[GlossaryEntry, ...]) ->
         optional=step.optional,
         needs=tuple(needed.slug for needed in step.needs.all()),
         original_steps=step.original_step_numbers,
+        marks_original_steps=bool(step.original_steps) and ORIGINAL_MARKER not in step.body,
         estimated_minutes=step.estimated_minutes,
         last_reviewed=step.last_reviewed,
         checklist=tuple(

@@ -1,10 +1,11 @@
 """The funnel of a guide, for editors: per step, how many journeys reached it, finished it, or are
-stuck on it, and the median time from reaching to finishing.
+stuck on it (and on which of its problems), and the median time from reaching to finishing.
 
 A journey has reached a step when it has a progress row for it (the wizard writes one for the next
-step on every save, and "I'm stuck" writes one too). Three queries answer everything, however many
+step on every save, and "I'm stuck" writes one too). Four queries answer everything, however many
 journeys or steps there are: the steps; one pass over their progress rows, grouped by step, status
-and time taken; and the journeys' totals. Grouping by time taken gives each step's histogram of
+and time taken; the stuck rows grouped by step and problem chosen; and the journeys' totals.
+Grouping by time taken gives each step's histogram of
 durations, from which the median is read exactly, without sorting millions of rows or sending them
 to Python: the groups are bounded by the distinct durations, kept to the second under an hour, to
 the minute under two days, and to the hour beyond. Nothing personal is read: no answers, no owners.
@@ -13,6 +14,7 @@ the minute under two days, and to the hour beyond. Nothing personal is read: no 
 from __future__ import annotations
 
 import datetime
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,8 @@ from onboarding.journeys.selectors import FINISHED, Status
 
 HOUR = 3600
 TWO_DAYS = 48 * HOUR
+# What a stuck person chose when none of the step's problems fitted ("problem" left empty).
+SOMETHING_ELSE = "Something else"
 
 
 class SecondsBetween(Func):
@@ -54,6 +58,14 @@ class SecondsBetween(Func):
 
 
 @dataclass(frozen=True, slots=True)
+class ProblemCount:
+    """How many journeys are stuck on a step with this problem (or with "something else")."""
+
+    summary: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class FunnelStep:
     number: int
     title: str
@@ -63,6 +75,8 @@ class FunnelStep:
     finished: int
     stuck: int
     median: datetime.timedelta | None
+    # Most chosen first; only problems someone chose.
+    problems: tuple[ProblemCount, ...] = ()
 
     @property
     def in_progress(self) -> int:
@@ -104,6 +118,7 @@ def funnel_of(*, guide: Guide) -> Funnel:
                 durations[step_id][seconds] += count
         elif status == Status.STUCK:
             stuck[step_id] += count
+    problems = _stuck_problems([step[0] for step in steps])
     totals = Journey.objects.filter(guide=guide).aggregate(
         journeys=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False))
     )
@@ -121,10 +136,16 @@ def funnel_of(*, guide: Guide) -> Funnel:
                 finished=finished[step_id],
                 stuck=stuck[step_id],
                 median=median_of(durations[step_id]),
+                problems=problems.get(step_id, ()),
             )
             for number, (step_id, title, slug, published) in enumerate(steps, start=1)
         ),
     )
+
+
+def funnel_guides() -> list[Guide]:
+    """Every guide, published or not, by title: each has a funnel."""
+    return list(Guide.objects.order_by("title").only("pk", "title"))
 
 
 def _progress_groups(step_ids: list[int]) -> list[tuple[int, str, int | None, int]]:
@@ -147,6 +168,30 @@ def _progress_groups(step_ids: list[int]) -> list[tuple[int, str, int | None, in
         .annotate(count=Count("pk"))
         .order_by()
     )
+
+
+def _stuck_problems(step_ids: list[int]) -> dict[int, tuple[ProblemCount, ...]]:
+    """Per step, the problems its stuck rows chose, most chosen first (the step's order on ties).
+
+    One grouped query over the stuck rows (the step and status index), joined to the problems
+    for their summaries: no answers are read.
+    """
+    groups = (
+        StepProgress.objects.filter(step_id__in=step_ids, status=Status.STUCK)
+        .values_list("step_id", "problem__order", "problem_id", "problem__summary")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    ranked: dict[int, list[tuple[tuple[int, int, int], ProblemCount]]] = defaultdict(list)
+    for step_id, order, problem_id, summary, count in groups:
+        # Most chosen first; on a tie, in the step's order, with "something else" last.
+        rank = (-count, order, problem_id) if problem_id is not None else (-count, sys.maxsize, 0)
+        problem = ProblemCount(summary=summary or SOMETHING_ELSE, count=count)
+        ranked[step_id].append((rank, problem))
+    return {
+        step_id: tuple(problem for _, problem in sorted(rows, key=lambda row: row[0]))
+        for step_id, rows in ranked.items()
+    }
 
 
 def median_of(histogram: Counter[int]) -> datetime.timedelta | None:

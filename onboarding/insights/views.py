@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
+from typing import Any
 
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
@@ -21,7 +22,7 @@ from onboarding.web.http import HtmxHttpRequest
 
 CSV_COLUMNS = [
     "step", "slug", "title", "published", "reached", "finished", "stuck", "in_progress",
-    "median_seconds",
+    "median_seconds", "stuck_on",
 ]  # fmt: skip
 
 
@@ -63,6 +64,9 @@ def funnel_csv(
                 step.stuck,
                 step.in_progress,
                 "" if step.median is None else round(step.median.total_seconds()),
+                _cell(
+                    "; ".join(f"{problem.summary}: {problem.count}" for problem in step.problems)
+                ),
             ]
         )
     return response
@@ -72,13 +76,15 @@ def _guide_for_funnel(request: HtmxHttpRequest, model_admin: ModelAdmin, object_
     guide = model_admin.get_object(request, unquote(object_id))
     if guide is None:
         raise Http404("No such guide.")
-    # The funnel is made of journeys: it needs the right to see journeys, not only guides.
-    if not (
-        model_admin.has_view_permission(request, guide)
-        and request.user.has_perm("journeys.view_journey")
-    ):
+    if not (model_admin.has_view_permission(request, guide) and may_see_funnels(request.user)):
         raise PermissionDenied
     return guide
+
+
+def may_see_funnels(user: Any) -> bool:
+    """Whether this user may open funnels: made of journeys, they need the right to see those."""
+    sees_guides = user.has_perm("guides.view_guide") or user.has_perm("guides.change_guide")
+    return sees_guides and user.has_perm("journeys.view_journey")
 
 
 # A formula can start a cell, or follow any character a spreadsheet may split cells or lists on.

@@ -103,7 +103,8 @@ def _save_step(
         status=status,
         answers=answers,
         problem=None,
-        # Only used when the row is new; checked against completed_at on the insert all the same.
+        # Only a new row takes it (an existing row keeps its own), and the row proposed for the
+        # upsert must pass "finished after reached" too: a step saved again keeps its first time.
         reached_at=completed_at,
         updated_at=now,
         completed_at=completed_at,

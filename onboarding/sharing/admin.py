@@ -1,4 +1,4 @@
-"""Admin for share links: listed by journey and date, revocable; the token is never shown."""
+"""Admin for share links: labelled by their creation date, revocable; the token is never shown."""
 
 from __future__ import annotations
 
@@ -14,13 +14,20 @@ from onboarding.sharing.services import revoke_share_links
 
 @admin.register(ShareLink)
 class ShareLinkAdmin(ReadOnlyAdmin):
-    """Share links listed by journey and date; the token is never stored, so never shown."""
+    """Share links by creation date, with their journey's number; the token is never stored."""
 
-    list_display = ["__str__", "journey", "created_at", "expires_at", "revoked_at", "state"]
-    list_select_related = ["journey"]
+    list_display = ["label", "journey_number", "expires_at", "revoked_at", "state"]
     fields = ["journey", "created_at", "expires_at", "revoked_at"]
     readonly_fields = fields
     actions = ["revoke"]
+
+    @admin.display(description="share link", ordering="created_at")
+    def label(self, link: ShareLink) -> str:
+        return str(link)
+
+    @admin.display(description="journey", ordering="journey_id")
+    def journey_number(self, link: ShareLink) -> str:
+        return f"#{link.journey_id}"
 
     @admin.display(description="state")
     def state(self, link: ShareLink) -> str:

@@ -48,11 +48,21 @@
     }
   });
 
+  // After htmx swaps the step in: errors first; else what the new content asks to focus (the
+  // fix that "I'm stuck" opened, further down the page), brought into view; else the heading.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
-    if (target && target.id === "step-content") {
-      focusStep(document.getElementById("step-content") || document);
-      window.scrollTo(0, 0);
+    if (!target || target.id !== "step-content") {
+      return;
     }
+    var content = document.getElementById("step-content") || document;
+    var wanted = content.querySelector("[autofocus]");
+    if (wanted && !content.querySelector(".error-summary")) {
+      wanted.focus({ preventScroll: true });
+      wanted.scrollIntoView({ block: "start" });
+      return;
+    }
+    focusStep(content);
+    window.scrollTo(0, 0);
   });
 })();

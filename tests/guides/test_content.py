@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from onboarding.guides.models import ChecklistItem, GlossaryTerm, Guide, Step
-from onboarding.guides.selectors import guide_structure, render_markdown
+from onboarding.guides.markdown import render_markdown
+from onboarding.guides.models import ChecklistItem, Fact, GlossaryTerm, Guide, Phrase, Problem, Step
+from onboarding.guides.selectors import guide_structure
 from tests.factories import alipay_data
 
 pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return tuple(model.objects.count() for model in (Guide, Step, ChecklistItem, GlossaryTerm))
+    models = (Guide, Step, ChecklistItem, Problem, Fact, GlossaryTerm, Phrase)
+    return tuple(model.objects.count() for model in models)
 
 
 def test_seed_guides_loads_the_whole_alipay_guide():
@@ -23,9 +25,16 @@ def test_seed_guides_loads_the_whole_alipay_guide():
     assert guide.published
     assert guide.steps.count() == len(data["steps"]) >= 11
     assert guide.glossary_terms.count() == len(data["glossary"]) >= 21
-    assert all(step.troubleshooting_html for step in guide.steps.all())
-    assert guide.steps.get(slug="connect-vpn").condition == "outside_mainland_china"
-    assert guide.tips_html
+    assert guide.phrases.count() == len(data["guide"]["phrases"]) >= 1
+    for step in guide.steps.all():
+        assert step.problems.exists(), step.slug
+        assert all(problem.fix_html for problem in step.problems.all())
+    assert Fact.objects.filter(step__guide=guide).exclude(text_html="").count() >= 1
+    assert guide.steps.get(slug="vpn").condition == "outside_mainland_china"
+    assert guide.steps.get(slug="vpn").optional
+    assert [step.slug for step in guide.steps.get(slug="link-card").needs.all()] == ["sign-up"]
+    assert guide.steps.get(slug="sign-up").original_steps == "4, 6"
+    assert guide.ready_to_pay_html
 
 
 def test_seed_guides_twice_changes_nothing_and_keeps_an_edited_title():
@@ -58,23 +67,28 @@ def test_markdown_keeps_links_and_lists():
     assert '<a href="https://example.com" rel="noopener noreferrer">two</a>' in html
 
 
+def test_markdown_headings_nest_under_the_pages_own_heading():
+    html = render_markdown("# Top\n\n### Below\n\nText")
+    assert html.startswith("<h2>Top</h2>")
+    assert "<h3>Below</h3>" in html
+    assert "<h1" not in html
+
+
 def test_saving_a_step_renews_the_guide_version_so_the_next_request_sees_it(client, alipay):
     client.get("/guides/alipay/")
     old_version = Guide.objects.get(pk=alipay.pk).content_version
-    step = alipay.steps.get(slug="about-alipay")
+    step = alipay.steps.get(slug="about")
     step.title = "A new title"
     step.save()
     guide = Guide.objects.get(pk=alipay.pk)
     assert guide.content_version != old_version
-    assert guide_structure(guide_id=guide.pk, version=guide.content_version).steps[0].title == (
-        "A new title"
-    )
+    assert guide_structure(guide=guide).steps[0].title == "A new title"
     assert "A new title" in client.get("/guides/alipay/").text
 
 
-def test_editing_a_checklist_item_renews_the_guide_version(alipay):
+@pytest.mark.parametrize("model", [ChecklistItem, Problem, Fact, Phrase])
+def test_editing_a_steps_or_guides_parts_renews_the_guide_version(alipay, model):
     old_version = Guide.objects.get(pk=alipay.pk).content_version
-    item = ChecklistItem.objects.filter(step__guide=alipay).first()
-    item.text = "Changed"
-    item.save()
+    row = model.objects.order_by("pk").first()
+    row.save()
     assert Guide.objects.get(pk=alipay.pk).content_version != old_version

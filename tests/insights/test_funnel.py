@@ -10,14 +10,15 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from onboarding.accounts.models import User
-from onboarding.guides.models import Guide
+from onboarding.guides.models import Guide, Problem
 from onboarding.insights.chart import BAR_WIDTH, chart_of
-from onboarding.insights.selectors import describe_duration, funnel_of, median_of
+from onboarding.insights.selectors import ProblemCount, describe_duration, funnel_of, median_of
+from onboarding.insights.views import _cell
 from onboarding.journeys.models import Journey, StepProgress
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import make_guide
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +27,16 @@ T0 = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
 MIN = datetime.timedelta(minutes=1)
 
 
-def row(journey, step, status, *, minutes=None, reached=T0):
+def row(journey, step, status, *, minutes=None, reached=T0, problem=None):
     """A progress row reached at `reached`, finished `minutes` later when given."""
     finished = None if minutes is None else reached + minutes * MIN
     return StepProgress(
-        journey=journey, step=step, status=status, reached_at=reached, completed_at=finished
+        journey=journey,
+        step=step,
+        status=status,
+        reached_at=reached,
+        completed_at=finished,
+        problem=problem,
     )
 
 
@@ -39,7 +45,7 @@ def hand_built():
     """Six journeys through a three-step guide, with statuses and times chosen by hand."""
     guide = make_guide(steps=3, slug="funnel")
     first, second, third = guide.steps.order_by("order")
-    journeys = {name: Journey.objects.create(guide=guide, session_key=name) for name in "ABCDEF"}
+    journeys = {name: Journey.objects.create(guide=guide, visitor_key=name) for name in "ABCDEF"}
     journeys["A"].completed_at = T0 + 10 * MIN
     journeys["A"].save()
     StepProgress.objects.bulk_create(
@@ -48,10 +54,10 @@ def hand_built():
             row(journeys["A"], second, "done", minutes=4),
             row(journeys["A"], third, "done", minutes=1),
             row(journeys["B"], first, "done", minutes=6),
-            row(journeys["B"], second, "stuck"),
+            row(journeys["B"], second, "stuck", problem=second.problems.get()),
             row(journeys["C"], first, "done", minutes=10),
             row(journeys["C"], second, "in_progress"),
-            row(journeys["D"], first, "stuck"),
+            row(journeys["D"], first, "stuck"),  # "something else": no problem chosen
             row(journeys["E"], first, "done", minutes=8),
             row(journeys["E"], second, "skipped", minutes=0),
             row(journeys["F"], first, "done", minutes=1),
@@ -59,21 +65,33 @@ def hand_built():
     )
     # Another guide's journeys must not count.
     other = make_guide(steps=1, slug="other")
-    stranger = Journey.objects.create(guide=other, session_key="Z")
-    StepProgress.objects.create(journey=stranger, step=other.steps.get(), status="stuck")
+    stranger = Journey.objects.create(guide=other, visitor_key="Z")
+    other_step = other.steps.get()
+    StepProgress.objects.create(
+        journey=stranger, step=other_step, status="stuck", problem=other_step.problems.get()
+    )
     return guide
 
 
 def add_journeys(guide: Guide, count: int) -> None:
-    """`count` journeys: each finished the first step and is stuck on or working at the second."""
+    """`count` journeys: each finished the first step and is stuck on or working at the second.
+
+    Those stuck chose one of the second step's four problems, or "something else".
+    """
     first, second = guide.steps.order_by("order")[:2]
+    for order in range(2, 5):
+        Problem.objects.create(step=second, order=order, summary=f"Problem {order}", fix="Fix.")
+    choices = [*second.problems.all(), None]
     journeys = Journey.objects.bulk_create(
-        Journey(guide=guide, session_key=f"bulk-{guide.slug}-{number}") for number in range(count)
+        Journey(guide=guide, visitor_key=f"bulk-{guide.slug}-{number}") for number in range(count)
     )
     rows = []
     for number, journey in enumerate(journeys):
         rows.append(row(journey, first, "done", minutes=number % 7))
-        rows.append(row(journey, second, "stuck" if number % 3 else "in_progress"))
+        if number % 3:
+            rows.append(row(journey, second, "stuck", problem=choices[number % len(choices)]))
+        else:
+            rows.append(row(journey, second, "in_progress"))
     StepProgress.objects.bulk_create(rows)
 
 
@@ -101,6 +119,52 @@ def test_funnel_numbers_match_the_hand_built_journeys(hand_built):
     ]
 
 
+def test_the_funnel_counts_the_problems_stuck_people_chose(hand_built):
+    steps = funnel_of(guide=hand_built).steps
+    assert [step.problems for step in steps] == [
+        (ProblemCount(summary="Something else", count=1),),
+        (ProblemCount(summary="It fails", count=1),),
+        (),
+    ]
+
+
+def test_problems_are_listed_most_chosen_first_then_in_the_steps_order(db):
+    guide = make_guide(steps=1, slug="choices")
+    step = guide.steps.get()
+    first = step.problems.get()  # "It fails", order 1
+    second = Problem.objects.create(step=step, order=2, summary="No code", fix="Wait.")
+    third = Problem.objects.create(step=step, order=3, summary="Locked", fix="Call.")
+    chosen = [second, second, second, None, first, third, None]
+    journeys = Journey.objects.bulk_create(
+        Journey(guide=guide, visitor_key=f"c{number}") for number in range(len(chosen))
+    )
+    StepProgress.objects.bulk_create(
+        row(journey, step, "stuck", problem=problem)
+        for journey, problem in zip(journeys, chosen, strict=True)
+    )
+    # A finished row keeps no problem, and in-progress rows are not stuck: neither counts.
+    StepProgress.objects.filter(journey=journeys[-1]).update(status="in_progress")
+
+    problems = funnel_of(guide=guide).steps[0].problems
+
+    assert problems == (
+        ProblemCount(summary="No code", count=3),
+        ProblemCount(summary="It fails", count=1),
+        ProblemCount(summary="Locked", count=1),
+        ProblemCount(summary="Something else", count=1),
+    )
+
+
+def test_the_funnel_reads_no_answers(editor_client, hand_built):
+    with CaptureQueriesContext(connection) as context:
+        funnel_of(guide=hand_built)
+        editor_client.get(funnel_url(hand_built))
+        editor_client.get(funnel_url(hand_built, "funnel.csv"))
+    statements = [query["sql"].lower() for query in context.captured_queries]
+    assert any("guides_problem" in sql for sql in statements)
+    assert not [sql for sql in statements if "answers" in sql]
+
+
 def test_a_guide_without_journeys_has_an_empty_funnel(db):
     funnel = funnel_of(guide=make_guide(steps=2))
     assert funnel.journeys == 0
@@ -119,16 +183,16 @@ def test_the_funnel_query_count_is_the_same_for_10_and_1000_journeys(db):
     add_journeys(many, 1000)
 
     assert funnel_of(guide=many).steps[1].reached == 1000
-    assert queries_of(lambda: funnel_of(guide=few)) == 3
-    assert queries_of(lambda: funnel_of(guide=many)) == 3
+    assert queries_of(lambda: funnel_of(guide=few)) == 4
+    assert queries_of(lambda: funnel_of(guide=many)) == 4
 
 
 def test_the_funnel_query_count_is_the_same_for_5_and_60_steps(db):
     small, large = make_guide(steps=5, slug="small"), make_guide(steps=60, slug="large")
     add_journeys(small, 20)
     add_journeys(large, 20)
-    assert queries_of(lambda: funnel_of(guide=small)) == 3
-    assert queries_of(lambda: funnel_of(guide=large)) == 3
+    assert queries_of(lambda: funnel_of(guide=small)) == 4
+    assert queries_of(lambda: funnel_of(guide=large)) == 4
 
 
 @pytest.mark.parametrize(
@@ -170,11 +234,19 @@ def test_chart_bars_are_as_long_as_the_journeys_that_reached_each_step(hand_buil
     assert bars[1].stuck_x == bars[1].finished_width + chart_of(funnel_of(guide=hand_built)).bar_x
 
 
+def test_the_chart_is_drawn_at_its_own_size_on_a_375_px_phone(hand_built):
+    chart = chart_of(funnel_of(guide=hand_built))
+    # The admin's content on a 375 px phone is 345 px wide: the chart needs no scaling down.
+    assert chart.width <= 345
+    assert chart.font_size >= 13
+    assert all(len(bar.label) <= 42 for bar in chart.bars)
+
+
 # --- The page and the CSV ------------------------------------------------------------------------
 
 
 def funnel_url(guide: Guide, suffix: str = "funnel/") -> str:
-    return f"/admin/onboarding/guide/{guide.pk}/{suffix}"
+    return f"/admin/guides/guide/{guide.pk}/{suffix}"
 
 
 def test_the_funnel_page_draws_an_svg_chart_beside_a_table(editor_client, hand_built):
@@ -183,17 +255,39 @@ def test_the_funnel_page_draws_an_svg_chart_beside_a_table(editor_client, hand_b
     assert response.status_code == 200
     page = response.text
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="funnel-chart"' in page
-    assert page.count('<g transform="translate(0 ') == 3
+    assert page.count('<g class="funnel-bar" transform="translate(0 ') == 3
     assert 'role="img"' in page
     assert "<table" in page and '<th scope="row">1. Step 0</th>' in page
-    assert "<td>6</td><td>5</td><td>1</td><td>0</td><td>6 min</td>" in page
+    assert (
+        '<td data-label="Reached">6</td><td data-label="Finished">5</td>'
+        '<td data-label="Stuck">1</td><td data-label="Neither yet">0</td>'
+        '<td data-label="Median time">6 min</td>'
+    ) in page
+    assert "<li>Something else: 1</li>" in page
+    assert "<li>It fails: 1</li>" in page
     assert "6 journeys started, 1 completed" in page
     assert "<script>" not in page
 
 
 def test_the_funnel_is_linked_from_the_guide_list_and_page(editor_client, hand_built):
-    assert funnel_url(hand_built) in editor_client.get("/admin/onboarding/guide/").text
+    assert funnel_url(hand_built) in editor_client.get("/admin/guides/guide/").text
     assert funnel_url(hand_built) in editor_client.get(funnel_url(hand_built, "change/")).text
+
+
+def test_each_guides_funnel_is_linked_from_the_admin_home(editor_client, hand_built):
+    page = editor_client.get("/admin/").text
+    for guide in Guide.objects.all():
+        assert f'<a href="{funnel_url(guide)}">{guide.title}</a>' in page
+
+
+def test_the_admin_home_links_no_funnel_for_those_who_cannot_see_journeys(hand_built):
+    client = Client()
+    user = User.objects.create_user("guides-only@example.com", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_guide"))
+    client.force_login(user)
+    page = client.get("/admin/").text
+    assert "/admin/guides/guide/" in page  # the guides themselves are listed
+    assert funnel_url(hand_built) not in page
 
 
 def test_the_funnel_csv_has_the_same_numbers_and_nothing_personal(editor_client, hand_built):
@@ -204,15 +298,16 @@ def test_the_funnel_csv_has_the_same_numbers_and_nothing_personal(editor_client,
     assert response["Content-Disposition"] == 'attachment; filename="funnel-funnel.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [
-        (r["step"], r["reached"], r["finished"], r["stuck"], r["median_seconds"]) for r in rows
+        (r["step"], r["reached"], r["finished"], r["stuck"], r["median_seconds"], r["stuck_on"])
+        for r in rows
     ] == [
-        ("1", "6", "5", "1", "360"),
-        ("2", "4", "2", "1", "120"),
-        ("3", "1", "1", "0", "60"),
+        ("1", "6", "5", "1", "360", "Something else: 1"),
+        ("2", "4", "2", "1", "120", "It fails: 1"),
+        ("3", "1", "1", "0", "60", ""),
     ]
     assert set(rows[0]) == {
         "step", "slug", "title", "published", "reached", "finished", "stuck", "in_progress",
-        "median_seconds",
+        "median_seconds", "stuck_on",
     }  # fmt: skip
 
 
@@ -222,6 +317,27 @@ def test_a_title_that_looks_like_a_formula_is_made_harmless_in_the_csv(editor_cl
         csv.reader(io.StringIO(editor_client.get(funnel_url(hand_built, "funnel.csv")).text))
     )
     assert rows[1][2] == '\'=HYPERLINK("http://evil")'
+
+
+def test_a_problem_that_looks_like_a_formula_is_made_harmless_in_the_csv(editor_client, hand_built):
+    Problem.objects.filter(step__guide=hand_built, step__slug="step-1").update(summary="x;=1+1")
+    response = editor_client.get(funnel_url(hand_built, "funnel.csv"))
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows[1]["stuck_on"] == "'x;=1+1: 1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=1+1", "+1", "-1", "@SUM(A1)", " =1", ";=1+1", "a;=1+1", "a,=1+1", "a|=1", "a\t=1",
+     "a\n=1", "a\r+1", "a; -1", "a,@x"],
+)  # fmt: skip
+def test_a_cell_with_a_formula_after_any_separator_is_neutralised(text):
+    assert _cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Sign up", "Step 1-2", "e-mail", "a;b", "a, b", "x=1", ""])
+def test_a_cell_without_a_formula_is_kept_as_it_is(text):
+    assert _cell(text) == text
 
 
 def test_the_funnel_page_and_csv_make_the_same_queries_for_10_and_1000_journeys(editor_client, db):
@@ -238,14 +354,14 @@ def test_the_funnel_needs_the_right_to_see_journeys(alipay):
     user = User.objects.create_user("guides-only@example.com", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_guide"))
     client.force_login(user)
-    assert client.get(f"/admin/onboarding/guide/{alipay.pk}/change/").status_code == 200
+    assert client.get(f"/admin/guides/guide/{alipay.pk}/change/").status_code == 200
     assert client.get(funnel_url(alipay)).status_code == 403
     assert client.get(funnel_url(alipay, "funnel.csv")).status_code == 403
 
 
 @pytest.mark.parametrize("guide_id", ["999999", "abc"])
 def test_the_funnel_of_an_unknown_guide_is_a_404(editor_client, guide_id):
-    assert editor_client.get(f"/admin/onboarding/guide/{guide_id}/funnel/").status_code == 404
+    assert editor_client.get(f"/admin/guides/guide/{guide_id}/funnel/").status_code == 404
 
 
 def test_the_funnel_page_refuses_post(editor_client, hand_built):

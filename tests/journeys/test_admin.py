@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,24 +13,24 @@ from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.sharing.models import ShareLink
 from onboarding.sharing.services import create_share_link
-from tests.factories import post_step
+from tests.browser_like_client import BrowserLikeClient as Client
+from tests.factories import management, post_step
 
 pytestmark = pytest.mark.django_db
 
-JOURNEYS = "/admin/onboarding/journey/"
-SHARE_LINKS = "/admin/onboarding/sharelink/"
-PHONE = "+447400123456"
+JOURNEYS = "/admin/journeys/journey/"
+SHARE_LINKS = "/admin/sharing/sharelink/"
 
 
 @pytest.fixture
 def walked(client, steps):
-    """A visitor who gave a phone number and email, then got stuck on the identity step."""
-    for slug in ["about-alipay", "prepare", "where-you-are", "connect-vpn", "handle-language"]:
+    """A visitor outside mainland China who signed up, then got stuck verifying the passport."""
+    for slug in ["about", "prepare", "install", "sign-up"]:
         post_step(client, steps[slug])
-    post_step(client, steps["create-account"])
+    stuck_on = steps["verify-passport"]
     client.post(
-        steps["verify-identity"].get_absolute_url(),
-        {"guide_alipay-current_step": "verify-identity", "stuck": "1"},
+        stuck_on.get_absolute_url(),
+        {**management(stuck_on.slug), "stuck": "1", "problem": stuck_on.problems.first().pk},
     )
     return Journey.objects.get()
 
@@ -47,19 +46,18 @@ def test_the_journey_list_shows_guide_progress_stuck_step_and_activity(editor_cl
     response = editor_client.get(JOURNEYS)
     assert response.status_code == 200
     page = response.text
-    assert "Set up Alipay" in page
-    assert "6 of 12 steps" in page
-    assert "Verify your identity" in page
+    assert '<td class="field-guide_slug">alipay</td>' in page  # the address is shorter
+    assert "4 of 14 steps" in page
+    assert "Verify your passport when the app asks" in page
     assert "Visitor" in page
 
 
-def test_journeys_in_admin_show_no_personal_answers(editor_client, walked):
-    assert StepProgress.objects.filter(answers__mobile=PHONE).exists()
+def test_journeys_in_admin_show_no_answers_and_no_visitor_key(editor_client, walked):
+    assert walked.answers["location"] == "outside"
+    assert StepProgress.objects.filter(answers__location="outside").exists()
     for url in [JOURNEYS, f"{JOURNEYS}{walked.pk}/change/"]:
         page = editor_client.get(url).text
-        assert PHONE not in page
-        assert "ana@example.com" not in page
-        assert walked.session_key not in page
+        assert walked.visitor_key not in page
         assert "outside" not in page  # the steering answer
 
 
@@ -74,7 +72,7 @@ def test_journeys_are_read_only_even_for_a_superuser(superuser_client, walked):
 
 def test_journeys_filter_by_status_and_stuck_step(editor_client, walked, steps):
     done = Journey.objects.create(
-        guide=walked.guide, session_key="done", completed_at=timezone.now()
+        guide=walked.guide, visitor_key="done", completed_at=timezone.now()
     )
 
     def listed(query: str) -> set[int]:
@@ -85,7 +83,7 @@ def test_journeys_filter_by_status_and_stuck_step(editor_client, walked, steps):
     assert listed("?status=stuck") == {walked.pk}
     assert listed("?status=completed") == {done.pk}
     assert listed("?status=underway") == set()
-    assert listed(f"?stuck_on={steps['verify-identity'].pk}") == {walked.pk}
+    assert listed(f"?stuck_on={steps['verify-passport'].pk}") == {walked.pk}
     assert listed(f"?stuck_on={steps['prepare'].pk}") == set()
 
 
@@ -100,7 +98,7 @@ def test_the_journey_list_makes_the_same_queries_for_few_or_many_journeys(
     with CaptureQueriesContext(connection) as few:
         editor_client.get(JOURNEYS)
     for number in range(30):
-        journey = Journey.objects.create(guide=walked.guide, session_key=f"k{number}")
+        journey = Journey.objects.create(guide=walked.guide, visitor_key=f"k{number}")
         StepProgress.objects.create(journey=journey, step=walked.progress.first().step)
     with django_assert_max_num_queries(len(few)):
         editor_client.get(JOURNEYS)
@@ -110,10 +108,20 @@ def share_link(journey: Journey, *, token_hash: str = "ab" * 32, **fields) -> Sh
     return ShareLink.objects.create(journey=journey, token_hash=token_hash, **fields)
 
 
+def test_share_links_are_labelled_by_their_creation_date(superuser_client, walked):
+    created = datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC)
+    share_link(walked, created_at=created)
+    page = superuser_client.get(SHARE_LINKS).text
+    local = timezone.localtime(created)
+    assert f"Share link created {local.day} {local:%B %Y, %H:%M}" in page
+    assert "through" not in page
+    assert f"Journey {walked.pk}" not in page
+
+
 def test_share_links_are_listed_without_their_token_hash(superuser_client, walked):
     link = share_link(walked)
     page = superuser_client.get(SHARE_LINKS).text
-    assert f"Share link {link.pk}" in page
+    assert "Share link created" in page
     assert link.token_hash not in page
     assert link.token_hash not in superuser_client.get(f"{SHARE_LINKS}{link.pk}/change/").text
 
@@ -149,3 +157,47 @@ def test_a_link_revoked_in_admin_stops_working_at_once(superuser_client, client,
 def test_editors_cannot_see_share_links(editor_client, walked):
     share_link(walked)
     assert editor_client.get(SHARE_LINKS).status_code == 403
+
+
+# --- Lookups: only the declared filters ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?visitor_key=k1",
+        "?visitor_key__startswith=k",
+        "?answers__location=outside",
+        "?answers__has_account=no",
+        "?user__email=ana@example.com",
+        "?user__email__startswith=ana",
+        "?user=1",
+        "?progress__answers__location=outside",
+        "?guide__slug=alipay",
+    ],
+)
+def test_the_journey_list_refuses_lookups_that_are_not_its_filters(editor_client, walked, query):
+    response = editor_client.get(JOURNEYS + query)
+    assert response.status_code == 400
+    assert "cl" not in (response.context or {})
+
+
+def test_the_journey_list_keeps_its_declared_filters(editor_client, walked):
+    response = editor_client.get(f"{JOURNEYS}?guide__id__exact={walked.guide_id}&status=stuck")
+    assert response.status_code == 200
+    assert [journey.pk for journey in response.context["cl"].result_list] == [walked.pk]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?token_hash=" + "ab" * 32,
+        "?journey__visitor_key=k1",
+        "?journey__answers__location=outside",
+        "?journey__user__email=ana@example.com",
+        "?journey=1",
+    ],
+)
+def test_the_share_link_list_refuses_lookups(superuser_client, walked, query):
+    share_link(walked)
+    assert superuser_client.get(SHARE_LINKS + query).status_code == 400

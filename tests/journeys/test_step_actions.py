@@ -105,3 +105,13 @@ def test_change_from_the_summary_returns_to_the_summary_after_saving(client, ste
     )
     assert response["Location"] == "/guides/alipay/done/"
     assert "American Express" in client.get("/guides/alipay/done/").text
+
+
+def test_a_step_says_which_original_steps_it_carries_once(client, steps):
+    page = client.get("/guides/alipay/sign-up/").text
+    assert page.count("In the original guide: step 6") == 1
+    step = steps["explore"]
+    step.body = "Nothing about the original here."
+    step.original_steps = "10"
+    step.save()
+    assert "In the original guide: step 10" in client.get("/guides/alipay/explore/").text

@@ -37,4 +37,4 @@ def phone_country_choices() -> tuple[tuple[str, str], ...]:
         for region, name in country_choices()
         if phonenumbers.country_code_for_region(region)
     ]
-    return (("", "Choose a country (not needed if you type +44 or similar)"), *choices)
+    return (("", "Choose a country"), *choices)

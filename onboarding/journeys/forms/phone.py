@@ -19,6 +19,7 @@ class PhoneForm(StepForm):
     draft_fields = ()
     country = forms.ChoiceField(
         label="Country of the number",
+        help_text="Not needed if you type the number with its country code, like +44.",
         required=False,
         choices=phone_country_choices,
         widget=LongSelect,
