@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Settings read the environment once, at import: each shape is loaded in a fresh process.
 _SHOW_SETTINGS = """
 import json, django
