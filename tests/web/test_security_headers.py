@@ -7,11 +7,17 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 
+from tests.browser_like_client import BrowserLikeClient
 from tests.factories import PASSWORD, make_user, post_step
 
 pytestmark = pytest.mark.django_db
+
+
+def strict() -> BrowserLikeClient:
+    """A client held to the CSRF check, as a browser is."""
+    return BrowserLikeClient(enforce_csrf_checks=True)
+
 
 PERSONAL_PAGES = ["landing", "task list", "step", "finish", "sidebar"]
 HTML_PAGES = [*PERSONAL_PAGES, "admin login"]
@@ -36,7 +42,7 @@ def tags_of(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 def finish_guide(client, steps) -> None:
     """Save each next step until the guide redirects to its finish page."""
-    url = "/guides/alipay/about-alipay/"
+    url = "/guides/alipay/about/"
     while url != "/guides/alipay/done/":
         url = post_step(client, steps[url.rstrip("/").rsplit("/", 1)[-1]])["Location"]
 
@@ -48,7 +54,7 @@ def fetch(client, steps, page: str):
     url = {
         "landing": "/",
         "task list": "/guides/alipay/",
-        "step": "/guides/alipay/about-alipay/",
+        "step": "/guides/alipay/about/",
         "finish": "/guides/alipay/done/",
         "sidebar": "/guides/alipay/progress/",
         "healthz": "/healthz",
@@ -151,7 +157,7 @@ def test_session_cookie_is_host_prefixed_secure_httponly_and_lax(client, db):
 
 
 def test_visitor_cookie_is_host_prefixed_secure_httponly_and_lax(client, steps):
-    post_step(client, steps["about-alipay"])
+    post_step(client, steps["about"])
     cookie = client.cookies["__Host-visitor"]
 
     assert cookie["secure"] and cookie["httponly"]
@@ -174,7 +180,12 @@ def test_csrf_cookie_is_host_prefixed_secure_httponly_and_lax(client, steps):
     ("status", "request_error_page"),
     [
         (400, lambda client: client.get("/", headers={"host": "evil.example"})),
-        (403, lambda client: Client(enforce_csrf_checks=True).post("/guides/alipay/prepare/")),
+        (
+            403,
+            lambda client: BrowserLikeClient(enforce_csrf_checks=True).post(
+                "/guides/alipay/prepare/"
+            ),
+        ),
         (404, lambda client: client.get("/guides/no-such-guide/")),
     ],
     ids=["bad host", "csrf", "not found"],
