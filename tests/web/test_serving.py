@@ -73,12 +73,12 @@ def test_two_processes_both_serve_an_editors_change_at_once(seeded_server_env):
     ):
         # Each process reads the guide once and keeps its structure in its cache.
         for server in (first, second, first, second):
-            assert "Prepare what you need" in server.get("/guides/alipay/").body
+            assert "Get your passport, phone and card ready" in server.get("/guides/alipay/").body
         # An editor saves a change in a third process (as admin would, through the model).
         manage(
             "shell",
             "-c",
-            "from onboarding.models import Step\n"
+            "from onboarding.guides.models import Step\n"
             "step = Step.objects.get(slug='prepare')\n"
             "step.title = 'Gather your documents'\n"
             "step.save()",
@@ -87,7 +87,7 @@ def test_two_processes_both_serve_an_editors_change_at_once(seeded_server_env):
         pages = [first.get("/guides/alipay/").body, second.get("/guides/alipay/").body]
 
     assert all("Gather your documents" in page for page in pages)
-    assert not any("Prepare what you need" in page for page in pages)
+    assert not any("Get your passport, phone and card ready" in page for page in pages)
 
 
 _WRITER = """
@@ -96,12 +96,16 @@ import django
 django.setup()
 from onboarding.guides.models import Guide
 from onboarding.journeys.models import Journey
-from onboarding.journeys.services import progress_of, record_step
+from onboarding.journeys.selectors import progress_for
+from onboarding.journeys.services import record_step
 guide = Guide.objects.get(slug="alipay")
 for number in range(25):
-    journey = Journey.objects.create(guide=guide, session_key=f"{sys.argv[1]}-{number}")
-    first, second = (state.step for state in progress_of(guide=guide, journey=journey).states[:2])
-    record_step(journey=journey, step=first, next_step=second, answers={}, steering={})
+    journey = Journey.objects.create(guide=guide, visitor_key=f"{sys.argv[1]}-{number}")
+    states = progress_for(guide=guide, journey=journey).states
+    first, second = (state.step for state in states[:2])
+    record_step(
+        journey=journey, step=first, status="done", next_step=second, answers={}, steering={}
+    )
 """
 
 
@@ -128,7 +132,7 @@ def test_several_processes_write_to_sqlite_at_once_without_locking_errors(tmp_pa
         "-v",
         "0",
         "-c",
-        "from onboarding.models import StepProgress; print(StepProgress.objects.count())",
+        "from onboarding.journeys.models import StepProgress; print(StepProgress.objects.count())",
         env=env,
     )
     assert int(count) == 4 * 25 * 2
