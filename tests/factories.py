@@ -109,6 +109,12 @@ def log_in(
     return client.post("/accounts/login/", data, **meta)
 
 
+def same_answer(response) -> dict[str, str]:
+    """A response's status and headers, less those that only say when it was sent."""
+    headers = {k: v for k, v in response.headers.items() if k not in {"Date", "Expires"}}
+    return {"status": str(response.status_code), **headers}
+
+
 def sent_mail() -> list:
     """The mail sent so far, once the threads that send it (accounts/mail.py) have finished."""
     wait_for_mail()
@@ -167,9 +173,9 @@ def everything_stored() -> str:
     cached = []
     for alias in ("default", "limits"):
         backend = caches[alias]
-        if hasattr(backend, "_cache"):  # local memory: values are pickled
-            cached += [repr(pickle.loads(value)) for value in backend._cache.values()]
-        elif hasattr(backend, "_cache") is False and "redis" in type(backend).__module__:
+        if "redis" in type(backend).__module__:
             client = backend._cache.get_client()
             cached += [repr(client.get(key)) for key in client.scan_iter()]
+        elif hasattr(backend, "_cache"):  # local memory: values are pickled
+            cached += [repr(pickle.loads(value)) for value in backend._cache.values()]
     return "\n".join([rows.getvalue(), *sessions, *cached])
