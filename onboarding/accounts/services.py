@@ -131,13 +131,23 @@ def _account_for(email: str) -> User | None:
     return User.objects.filter(email__iexact=email).order_by("pk").first()
 
 
+def awaits_confirmation(account: User) -> bool:
+    """Signed up, link not followed yet: inactive and never logged in.
+
+    An account an operator blocked (unticked "active") has logged in before, so signing up
+    again never reactivates it.
+    """
+    return not account.is_active and account.last_login is None
+
+
 def sign_up(*, email: str, password: str) -> tuple[User, bool]:
     """The account for this address, and whether it waits for the confirmation link.
 
     A new address gets an inactive account with this password. An account never confirmed takes
-    the new password (the link mailed next is tied to it; older links stop working). An active
-    account is left as it is, and the password is hashed all the same, so that every case takes
-    the time of one hash. (The form has run Django's password validators.)
+    the new password (the link mailed next is tied to it; older links stop working). Any other
+    account (active, or blocked by an operator) is left as it is, and the password is hashed all
+    the same, so that every case takes the time of one hash. (The form has run Django's password
+    validators.)
     """
     account = _account_for(email)
     if account is None:
@@ -149,7 +159,7 @@ def sign_up(*, email: str, password: str) -> tuple[User, bool]:
             account = _account_for(email)
             if account is None:
                 raise
-    if account.is_active:
+    if not awaits_confirmation(account):
         make_password(password)
         return account, False
     account.set_password(password)

@@ -13,8 +13,10 @@ class SignupTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "onboarding.accounts.tokens.SignupTokenGenerator"
 
     def _make_hash_value(self, user: User, timestamp: int) -> str:  # type: ignore[override]
-        # Confirming flips is_active; a later sign-up with a new password changes the hash too.
-        return f"{user.pk}{user.password}{user.is_active}{timestamp}{user.email}"
+        # Confirming flips is_active and logs in; a later sign-up with a new password changes
+        # the hash too: each ends the link.
+        login_timestamp = "" if user.last_login is None else user.last_login.replace(tzinfo=None)
+        return f"{user.pk}{user.password}{user.is_active}{login_timestamp}{timestamp}{user.email}"
 
 
 signup_token_generator = SignupTokenGenerator()

@@ -39,6 +39,7 @@ from onboarding.accounts.models import User
 from onboarding.accounts.selectors import export_account, guides_of
 from onboarding.accounts.services import (
     SIGNUPS,
+    awaits_confirmation,
     confirm_account,
     delete_account,
     reset_mail_allowed,
@@ -154,9 +155,9 @@ def _signup_waiting(uidb64: str, token: str) -> User | None:
         user = User.objects.filter(pk=urlsafe_base64_decode(uidb64).decode()).first()
     except (TypeError, ValueError, OverflowError, ValidationError):
         return None
-    if user is None or user.is_active or not signup_token_generator.check_token(user, token):
+    if user is None or not awaits_confirmation(user):
         return None
-    return user
+    return user if signup_token_generator.check_token(user, token) else None
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -428,3 +428,16 @@ def test_a_person_carries_on_at_the_same_step_on_a_second_browser(steps):
     # What was answered on the laptop is there on the phone.
     answered = phone.get("/guides/alipay/about/").text
     assert re.search(r'value="outside"[^>]*checked', answered)
+
+
+def test_signing_up_again_never_reactivates_an_account_an_operator_blocked(client, user):
+    log_in(client)
+    client.post("/accounts/logout/")
+    user.is_active = False
+    user.save()
+    sign_up(client, email="ana@example.com", password="a-new-passphrase-for-me-8")
+    (message,) = sent_mail()
+    assert "already has an account" in message.body
+    user.refresh_from_db()
+    assert not user.is_active
+    assert log_in(client, password="a-new-passphrase-for-me-8").status_code == 200
