@@ -433,6 +433,7 @@ def test_a_person_carries_on_at_the_same_step_on_a_second_browser(steps):
 def test_signing_up_again_never_reactivates_an_account_an_operator_blocked(client, user):
     log_in(client)
     client.post("/accounts/logout/")
+    user.refresh_from_db()
     user.is_active = False
     user.save()
     sign_up(client, email="ana@example.com", password="a-new-passphrase-for-me-8")
