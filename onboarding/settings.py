@@ -6,6 +6,7 @@ give the scale-out shape (PostgreSQL, Redis). Nothing else in the code reads os.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "adminsortable2",
     "phonenumber_field",
+    "axes",
     "onboarding.accounts",
     "onboarding.guides",
     "onboarding.journeys",
@@ -130,6 +132,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Answers a login refused for too many failures (on any login form) with the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Innermost, so a database fault raised by any view becomes the friendly 503.
     "onboarding.web.middleware.FaultMiddleware",
 ]
@@ -140,9 +144,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "account"
 LOGOUT_REDIRECT_URL = "journeys:landing"
-# The lockout-aware backend refuses every login while failed attempts are over the limit, so the
-# admin's login form is limited as well as ours.
-AUTHENTICATION_BACKENDS = ["onboarding.accounts.backends.LockoutAwareBackend"]
+# Axes' backend refuses every login while failed attempts are over a limit, before any password
+# is checked, so the admin's login form is limited as well as ours.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -196,6 +203,10 @@ else:
         "limits": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "rate_limit_counts",
+            # Past MAX_ENTRIES the table drops a third of its rows, counts in force among them
+            # (300 by default: a few hundred clients an hour would reset each other's limits).
+            # Expired counts go first; this many live ones is far beyond any real hour.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -207,6 +218,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed logins, counted by django-axes in the database (every worker sees the same count): at
+# most 5 per account and 20 per client address, each until 15 minutes pass without a new failure
+# (accounts/login_limits.py says how accounts and addresses are told apart).
+LOGIN_FAILURE_LIMITS = {"username": 5, "ip_address": 20}
+AXES_LOCKOUT_PARAMETERS = list(LOGIN_FAILURE_LIMITS)
+AXES_FAILURE_LIMIT = max(LOGIN_FAILURE_LIMITS.values())
+AXES_HANDLER = "onboarding.accounts.login_limits.LoginLimitsHandler"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_USERNAME_FORM_FIELD = "username"  # the field of every login form (and authenticate()'s)
+AXES_USERNAME_CALLABLE = "onboarding.accounts.login_limits.account_key"
+AXES_CLIENT_IP_CALLABLE = "onboarding.accounts.login_limits.client_ip"
+AXES_LOCKOUT_CALLABLE = "onboarding.accounts.views.locked_out"
+# Tries while locked out are refused unchecked and not counted: an attacker cannot keep the
+# owner out for longer than 15 minutes after the last counted failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A login forgives only its own client's failures on its account (signals.py): axes' own reset
+# would forget every failure from the client's address, on any account.
+AXES_RESET_ON_SUCCESS = False
+# No row per successful login: axes keeps only the failures, and only for the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 # A reset link works once (it is tied to the password hash) and for one hour at most.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 PHONENUMBER_DB_FORMAT = "E164"

@@ -8,6 +8,7 @@ from django.core.cache import caches
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from onboarding.accounts.mail import wait_for_mail
 from onboarding.accounts.models import User
 from onboarding.guides.selectors import forget_structures
 from tests.browser_like_client import BrowserLikeClient
@@ -33,6 +34,8 @@ def _plain_test_settings(settings):
     settings.WHITENOISE_USE_FINDERS = True
     _empty_caches()
     yield
+    # Mail a test started is sent before the next test starts, so no outbox gets another's.
+    wait_for_mail()
     _empty_caches()
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from django.core import mail
 from django.utils import timezone
 
+from onboarding.accounts.mail import wait_for_mail
 from onboarding.guides.management.commands.seed_guides import DATA_DIR, seed_guide
 from onboarding.guides.models import ChecklistItem, Guide, Problem, Step
 from onboarding.journeys import visitors
@@ -106,6 +109,40 @@ def log_in(
     return client.post("/accounts/login/", data, **meta)
 
 
+def same_answer(response) -> dict[str, str]:
+    """A response's status and headers, less those that only say when it was sent."""
+    headers = {k: v for k, v in response.headers.items() if k not in {"Date", "Expires"}}
+    return {"status": str(response.status_code), **headers}
+
+
+def sent_mail() -> list:
+    """The mail sent so far, once the threads that send it (accounts/mail.py) have finished."""
+    wait_for_mail()
+    return mail.outbox
+
+
+def sign_up(client, email="new@example.com", password=PASSWORD, confirm=None, **extra):
+    """POST the sign-up form (extra: more form fields, such as next)."""
+    data = {"email": email, "password1": password, "password2": confirm or password, **extra}
+    return client.post("/accounts/signup/", data)
+
+
+def signup_link(to: str | None = None) -> str:
+    """The path of the link in the last sign-up mail (to this address, if given)."""
+    messages = [message for message in sent_mail() if to is None or message.to == [to]]
+    found = re.search(r"http://testserver(/accounts/signup/\S+)", messages[-1].body)
+    return found.group(1)
+
+
+def finish_sign_up(client, link=None):
+    """Follow the link mailed at sign-up and press its one button."""
+    link = link or signup_link()
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Finish creating your account" in page.text
+    return client.post(link, {})
+
+
 def visitor_key_of(client) -> str | None:
     """The visitor key a test client's browser holds in its cookie, if any."""
     cookie = client.cookies.get(visitors.cookie_name())
@@ -136,9 +173,9 @@ def everything_stored() -> str:
     cached = []
     for alias in ("default", "limits"):
         backend = caches[alias]
-        if hasattr(backend, "_cache"):  # local memory: values are pickled
-            cached += [repr(pickle.loads(value)) for value in backend._cache.values()]
-        elif hasattr(backend, "_cache") is False and "redis" in type(backend).__module__:
+        if "redis" in type(backend).__module__:
             client = backend._cache.get_client()
             cached += [repr(client.get(key)) for key in client.scan_iter()]
+        elif hasattr(backend, "_cache"):  # local memory: values are pickled
+            cached += [repr(pickle.loads(value)) for value in backend._cache.values()]
     return "\n".join([rows.getvalue(), *sessions, *cached])

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.core.exceptions import ValidationError
 
 from onboarding.accounts.models import User
+from onboarding.web.secret_text import refuse_secrets
 
 FORM_TEMPLATE = "journeys/forms/step_form.html"
 PASSWORD_HINT = (
     "At least 8 characters. Not a common password, not only numbers, and not like your email "
     "address. Use a new one, not your Alipay password."
 )
-EMAIL_TAKEN = (
-    "An account with this email address already exists. Log in, or reset your password if "
-    "you have forgotten it."
-)
 
 
-def _email_field(**attrs: Any) -> forms.EmailField:
+def _email_field(*, validators: tuple[Any, ...] = (), **attrs: Any) -> forms.EmailField:
     return forms.EmailField(
         label="Email address",
         max_length=254,
+        validators=validators,
         widget=forms.EmailInput(attrs={"autocomplete": "email", **attrs}),
     )
 
@@ -33,7 +31,8 @@ class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
     """An email address and a new password, typed twice, checked by Django's validators."""
 
     template_name = FORM_TEMPLATE
-    email = _email_field()
+    # The address is kept: a card number or code typed as its local part is refused.
+    email = _email_field(validators=(refuse_secrets,))
     password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
         label1="Create a password", label2="Type the password again"
     )
@@ -45,10 +44,8 @@ class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
         self.fields["password2"].help_text = ""
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(EMAIL_TAKEN, code="email_taken")
-        return email
+        # Whether the address has an account is not the form's to say: the answer is the same.
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
     def clean(self) -> dict[str, Any]:
         self.validate_passwords()
@@ -68,8 +65,24 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form; its accounts are looked up in the request, its mail sent in a thread.
+
+    `save()` only composes and sends (tokens, templates, the mail server), so it can run in a
+    thread that touches no database, with the accounts `clean()` found (mail.py).
+    """
+
     template_name = FORM_TEMPLATE
     email = _email_field(autofocus=True)
+    recipients: list[User]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        email = cleaned_data.get("email")
+        self.recipients = list(super().get_users(email)) if email else []
+        return cleaned_data
+
+    def get_users(self, email: str) -> Iterator[User]:
+        return iter(self.recipients)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

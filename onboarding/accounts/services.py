@@ -1,5 +1,6 @@
-"""An account's life: created at sign-up, erased with all it holds, and claiming the journeys a
-visitor walked in this browser, merging where the account has one already.
+"""An account's life: started at sign-up, confirmed by the link mailed, erased with all it holds,
+and claiming the journeys a visitor walked in this browser, merging where the account has one.
+Also the limits on what sends mail: sign-ups and password resets.
 
 The merge rule, step by step: the further status wins (done > skipped > stuck > in progress >
 not started; skipped counts as finished, like done), the newer non-empty answers win, and the
@@ -11,18 +12,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from onboarding.accounts.login_limits import fold
 from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.sharing.models import ShareLink
+from onboarding.web.ratelimit import RateLimit
 
 Status = StepProgress.Status
 FURTHEST_LAST = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.STUCK, Status.SKIPPED, Status.DONE]
 FINISHED = {Status.DONE, Status.SKIPPED}
 # A claim that collides with a concurrent save (another tab) is rolled back and run again.
 CLAIM_ATTEMPTS = 3
+
+# Each of these sends a mail. At most 10 sign-ups an hour from one client address; at most 3
+# reset mails an hour to one address, and 10 an hour asked for by one client address.
+SIGNUPS = RateLimit("signups", limit=10, window_seconds=60 * 60)
+RESET_MAILS_PER_ADDRESS = RateLimit("reset-mails-to", limit=3, window_seconds=60 * 60)
+RESET_MAILS_PER_CLIENT = RateLimit("reset-mails-from", limit=10, window_seconds=60 * 60)
 
 
 def claim_journeys(*, user: Any, visitor_key: str | None) -> int:
@@ -102,18 +112,65 @@ def merge_step(*, kept: StepProgress, other: StepProgress) -> StepProgress:
     return kept
 
 
-class EmailTaken(Exception):
-    """Someone else signed up with this email address first."""
+def signup_allowed(*, client: str) -> bool:
+    """Count one sign-up from this client address; whether it is within the limit."""
+    return SIGNUPS.hit(client) <= SIGNUPS.limit
 
 
-def create_account(*, email: str, password: str) -> User:
-    """A new account with a checked password (the form has run Django's validators)."""
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(email=email, password=password)
-    except IntegrityError as error:
-        # The form checked the address was free; a second sign-up raced it to the insert.
-        raise EmailTaken(email) from error
+def reset_mail_allowed(*, address: str, client: str) -> bool:
+    """Count one reset asked for; whether its mail may go (both counts within their limits)."""
+    if RESET_MAILS_PER_CLIENT.hit(client) > RESET_MAILS_PER_CLIENT.limit:
+        # Not counted against the address: one client over its limit uses up no one's resets.
+        return False
+    return RESET_MAILS_PER_ADDRESS.hit(fold(address)) <= RESET_MAILS_PER_ADDRESS.limit
+
+
+def _account_for(email: str) -> User | None:
+    # The lookup logging in makes (get_by_natural_key), so sign-up calls "known" what login
+    # would reach, in any case or spelling the database folds.
+    return User.objects.filter(email__iexact=email).order_by("pk").first()
+
+
+def awaits_confirmation(account: User) -> bool:
+    """Signed up, link not followed yet: inactive and never logged in.
+
+    An account an operator blocked (unticked "active") has logged in before, so signing up
+    again never reactivates it.
+    """
+    return not account.is_active and account.last_login is None
+
+
+def sign_up(*, email: str, password: str) -> tuple[User, bool]:
+    """The account for this address, and whether it waits for the confirmation link.
+
+    A new address gets an inactive account with this password. An account never confirmed takes
+    the new password (the link mailed next is tied to it; older links stop working). Any other
+    account (active, or blocked by an operator) is left as it is, and the password is hashed all
+    the same, so that every case takes the time of one hash. (The form has run Django's password
+    validators.)
+    """
+    account = _account_for(email)
+    if account is None:
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(email, password, is_active=False), True
+        except IntegrityError:
+            # A second sign-up for the address raced this one to the insert.
+            account = _account_for(email)
+            if account is None:
+                raise
+    if not awaits_confirmation(account):
+        make_password(password)
+        return account, False
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    return account, True
+
+
+def confirm_account(*, user: User) -> None:
+    """The link mailed at sign-up was followed: the account can log in from now on."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
 
 
 @transaction.atomic

@@ -1,17 +1,29 @@
-"""What happens around logins: claim the browser's journeys, and count failed attempts."""
+"""What happens at login: claim the browser's journeys, and forgive its failed attempts.
+
+(Failed logins are counted by django-axes' own receivers: see login_limits.py.)
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from onboarding.accounts.login_limits import clear_account_failures, record_failure
+from onboarding.accounts.login_limits import forgive_failures
 from onboarding.accounts.services import claim_journeys
 from onboarding.journeys import visitors
+
+
+@receiver(user_logged_in)
+def forgive_failed_logins(
+    sender: type, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    """The owner is in: this client's failed attempts on the account no longer count."""
+    if request is not None:
+        forgive_failures(request=request, email=user.email)
 
 
 @receiver(user_logged_in)
@@ -19,7 +31,6 @@ def claim_visitor_journeys(
     sender: type, request: HttpRequest | None, user: Any, **kwargs: Any
 ) -> None:
     """On sign-up and login, the journeys this browser walked as a visitor join the account."""
-    clear_account_failures(email=user.email)
     if request is None:
         return
     # The visitor key survives the session key's rotation at login; the journeys it named are
@@ -32,11 +43,3 @@ def claim_visitor_journeys(
             "The progress you made in this browser is now saved to your account.",
             fail_silently=True,
         )
-
-
-@receiver(user_login_failed)
-def count_failed_login(
-    sender: str, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    """Every failed login, on any login form, counts towards the limits."""
-    record_failure(request=request, email=credentials.get("username"))

@@ -1,4 +1,5 @@
-"""Sign-up, login, logout and password reset under /accounts/; your own data under /account/."""
+"""Sign-up (and its mailed link), login, logout and password reset under /accounts/; your own
+data under /account/."""
 
 from __future__ import annotations
 
@@ -7,12 +8,6 @@ from django.urls import path
 
 from onboarding.accounts import forms, views
 
-password_reset = auth_views.PasswordResetView.as_view(
-    form_class=forms.PasswordResetForm,
-    template_name="accounts/password_reset_form.html",
-    email_template_name="accounts/password_reset_email.txt",
-    subject_template_name="accounts/password_reset_subject.txt",
-)
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
@@ -25,9 +20,15 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 
 urlpatterns = [
     path("accounts/signup/", views.SignupView.as_view(), name="signup"),
+    path("accounts/signup/sent/", views.signup_sent, name="signup_sent"),
+    path(
+        "accounts/signup/<uidb64>/<token>/",
+        views.SignupConfirmView.as_view(),
+        name="signup_confirm",
+    ),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
-    path("accounts/password-reset/", password_reset, name="password_reset"),
+    path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password-reset/sent/", password_reset_done, name="password_reset_done"),
     path(
         "accounts/password-reset/<uidb64>/<token>/",

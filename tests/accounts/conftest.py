@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.core.mail.backends.locmem import EmailBackend
 
 from tests.factories import make_user
 
@@ -19,3 +22,22 @@ def user(db):
 @pytest.fixture
 def other_user(db):
     return make_user(email="bo@example.com")
+
+
+class HeldMail(EmailBackend):
+    """The test mail backend, holding each mail until the test lets it go."""
+
+    release = threading.Event()
+
+    def send_messages(self, messages):
+        assert self.release.wait(timeout=10), "the mail was never let go"
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def held_mail(settings):
+    """Mail is held back until the test sets the event this gives (or for ten seconds)."""
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.HeldMail"}}
+    HeldMail.release.clear()
+    yield HeldMail.release
+    HeldMail.release.set()

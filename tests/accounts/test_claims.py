@@ -13,7 +13,15 @@ from onboarding.accounts.services import claim_journeys
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.sharing.models import ShareLink
 from tests.browser_like_client import BrowserLikeClient as Client
-from tests.factories import as_visitor, log_in, make_user, post_step, seed_alipay
+from tests.factories import (
+    as_visitor,
+    finish_sign_up,
+    log_in,
+    make_user,
+    post_step,
+    seed_alipay,
+    sign_up,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -204,14 +212,8 @@ def test_a_claim_takes_only_this_visitors_journeys(user, steps):
 def test_login_on_a_second_browser_merges_its_visitor_progress(steps):
     laptop, phone = Client(), Client()
     post_step(laptop, steps["about"])
-    laptop.post(
-        "/accounts/signup/",
-        {
-            "email": "dee@example.com",
-            "password1": "a-long-passphrase-9",
-            "password2": "a-long-passphrase-9",
-        },
-    )
+    sign_up(laptop, email="dee@example.com", password="a-long-passphrase-9")
+    finish_sign_up(laptop)
     post_step(phone, steps["about"])
     post_step(phone, steps["prepare"])
 

@@ -1,38 +1,133 @@
-"""Sign-up, login and logout; the header, the "save your progress" prompt and the account page."""
+"""Sign-up (by a mailed link), login and logout; the header, the "save your progress" prompt and
+the account page."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+from django.core import mail
 
 from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey
 from tests.browser_like_client import BrowserLikeClient as Client
-from tests.factories import PASSWORD, as_visitor, log_in, post_step, visitor_key_of
+from tests.factories import (
+    PASSWORD,
+    as_visitor,
+    finish_sign_up,
+    log_in,
+    post_step,
+    same_answer,
+    sent_mail,
+    sign_up,
+    signup_link,
+    visitor_key_of,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def sign_up(client, email="new@example.com", password=PASSWORD, confirm=None, **extra):
-    data = {"email": email, "password1": password, "password2": confirm or password, **extra}
-    return client.post("/accounts/signup/", data)
-
-
-def test_sign_up_creates_an_account_and_logs_in(client):
+def test_sign_up_mails_a_link_and_creates_nothing_that_can_log_in_yet(client):
     response = sign_up(client, email="New@Example.com")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/signup/sent/"
+    assert (
+        "Check your email to finish creating your account" in client.get(response["Location"]).text
+    )
+    user = User.objects.get()
+    assert user.email == "New@example.com"  # the domain is normalised, the name kept
+    assert not user.is_active
+    assert "_auth_user_id" not in client.session
+    (message,) = sent_mail()
+    assert message.to == ["New@example.com"]
+    assert message.subject == "Finish creating your Step by step account"
+    assert log_in(client, email="New@example.com").status_code == 200  # not yet
+
+
+def test_the_link_activates_the_account_and_logs_in_on_this_browser(client):
+    sign_up(client, email="New@Example.com")
+    response = finish_sign_up(client)
     assert response.status_code == 302
     assert response["Location"] == "/account/"
     user = User.objects.get()
-    assert user.email == "New@example.com"  # the domain is normalised, the name kept
+    assert user.is_active
     assert client.session["_auth_user_id"] == str(user.pk)
     assert "Your account is ready" in client.get("/account/").text
+    # From now on, the password chosen at sign-up logs in anywhere.
+    assert log_in(Client(), email="new@example.com")["Location"] == "/account/"
+
+
+def test_the_link_page_names_the_account_and_changes_nothing_until_pressed(client):
+    sign_up(client)
+    page = client.get(signup_link())
+    assert "<strong>new@example.com</strong>" in page.text
+    assert not User.objects.get().is_active
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_link_works_only_once(client):
+    sign_up(client)
+    link = signup_link()
+    finish_sign_up(client, link)
+    client.post("/accounts/logout/")
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "This link does not work" in page.text
+    response = client.post(link, {})
+    assert "This link does not work" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/signup/MQ/bad-token/", "/accounts/signup/%FF%FE/x-y/", "/accounts/signup/OTk5/x/"],
+)
+def test_a_tampered_link_says_so_without_an_error(client, path):
+    sign_up(client)
+    assert "This link does not work" in client.get(path).text
+    assert "This link does not work" in client.post(path, {}).text
+    assert not User.objects.get().is_active
+
+
+def test_an_expired_link_says_so(client, monkeypatch):
+    from onboarding.accounts.tokens import signup_token_generator
+
+    sign_up(client)
+    link = signup_link()
+    later = datetime.datetime.now() + datetime.timedelta(hours=2)  # noqa: DTZ005 - as Django's
+    monkeypatch.setattr(signup_token_generator, "_now", lambda: later)
+    assert "This link does not work" in client.get(link).text
+
+
+def test_a_sign_up_link_is_no_password_reset_link(client):
+    sign_up(client)
+    uid_and_token = signup_link().removeprefix("/accounts/signup/")
+    page = client.get(f"/accounts/password-reset/{uid_and_token}", follow=True)
+    assert "This link does not work" in page.text
+
+
+def test_signing_up_again_before_confirming_sends_a_new_link_for_the_new_password(client):
+    sign_up(client)
+    first = signup_link()
+    sign_up(client, password="a-second-passphrase-77")
+    second = signup_link()
+    assert first != second
+    assert "This link does not work" in client.get(first).text
+    finish_sign_up(client, second)
+    assert (
+        log_in(Client(), email="new@example.com", password="a-second-passphrase-77")["Location"]
+        == "/account/"
+    )
+    assert User.objects.count() == 1
 
 
 def test_sign_up_claims_the_visitors_journey(client, steps):
     post_step(client, steps["about"])
     post_step(client, steps["prepare"])
     sign_up(client)
+    assert Journey.objects.get().user is None  # not before the link is followed
+    finish_sign_up(client)
     journey = Journey.objects.get()
     assert journey.user == User.objects.get()
     assert journey.visitor_key is None
@@ -42,11 +137,80 @@ def test_sign_up_claims_the_visitors_journey(client, steps):
 
 
 @pytest.mark.parametrize("taken", ["ana@example.com", "ANA@example.com", "ana@EXAMPLE.COM"])
-def test_a_taken_email_is_refused_with_a_clear_message(client, user, taken):
-    response = sign_up(client, email=taken)
-    assert response.status_code == 200
-    assert "An account with this email address already exists" in response.text
+def test_a_known_address_gets_the_same_answer_as_a_new_one(user, taken):
+    known, new = Client(), Client()
+    known_answer = sign_up(known, email=taken)
+    new_answer = sign_up(new, email="someone-new@example.com")
+    assert known_answer.status_code == new_answer.status_code == 302
+    assert same_answer(known_answer) == same_answer(new_answer)
+    assert set(known.cookies) == set(new.cookies)
+    # The pages differ only in per-request tokens (CSP nonce, masked CSRF token), not in words.
+    main = re.compile(r"<main.*</main>", re.DOTALL)
+    pages = [
+        main.search(c.get(a["Location"]).text).group()
+        for c, a in [(known, known_answer), (new, new_answer)]
+    ]
+    assert pages[0] == pages[1]
+
+
+@pytest.mark.parametrize("taken", ["ana@example.com", "ANA@example.com"])
+def test_a_known_address_is_mailed_how_to_log_in_and_nothing_changes(client, user, taken):
+    sign_up(client, email=taken, password="an-attackers-passphrase-1")
+    (message,) = sent_mail()
+    assert message.to == ["ana@example.com"]  # the account's own address
+    assert "already has an account" in message.body
+    assert "http://testserver/accounts/login/" in message.body
+    assert "http://testserver/accounts/password-reset/" in message.body
     assert User.objects.count() == 1
+    assert log_in(client, password="an-attackers-passphrase-1").status_code == 200
+    assert log_in(client)["Location"] == "/account/"
+
+
+def test_both_sign_up_mails_are_sent_off_the_request_path(client, user, held_mail):
+    assert sign_up(client).status_code == 302
+    assert sign_up(Client(), email="ana@example.com").status_code == 302
+    assert list(mail.outbox) == []
+    held_mail.set()
+    assert sorted(message.to[0] for message in sent_mail()) == [
+        "ana@example.com",
+        "new@example.com",
+    ]
+
+
+# The limit as promised, written out here rather than imported from the code under test.
+SIGN_UPS_PER_CLIENT_AN_HOUR = 10
+
+
+def test_sign_ups_from_one_client_stop_at_ten_an_hour(client):
+    for number in range(SIGN_UPS_PER_CLIENT_AN_HOUR):
+        assert sign_up(client, email=f"person{number}@example.com").status_code == 302
+    refused = sign_up(client, email="one-more@example.com")
+    assert refused.status_code == 429
+    assert "Too many tries: try again in 60 minutes." in refused.text
+    assert refused["Retry-After"] == "3600"
+    assert len(sent_mail()) == SIGN_UPS_PER_CLIENT_AN_HOUR
+    assert not User.objects.filter(email="one-more@example.com").exists()
+    # Another client is not held back by this one.
+    data = {"email": "one-more@example.com", "password1": PASSWORD, "password2": PASSWORD}
+    elsewhere = client.post("/accounts/signup/", data, REMOTE_ADDR="198.51.100.7")
+    assert elsewhere.status_code == 302
+
+
+def test_a_known_address_counts_towards_the_sign_up_limit_too(client, user):
+    for _ in range(SIGN_UPS_PER_CLIENT_AN_HOUR):
+        sign_up(client, email="ana@example.com")
+    assert sign_up(client).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "email", ["4111111111111111@example.com", "4111.1111.1111.1111@example.com"]
+)
+def test_a_card_number_as_the_email_is_refused_by_the_secrets_guard(client, email):
+    response = sign_up(client, email=email)
+    assert response.status_code == 200
+    assert "This looks like a card number" in response.text
+    assert not User.objects.exists()
+    assert sent_mail() == []
 
 
 @pytest.mark.parametrize(
@@ -64,6 +228,7 @@ def test_a_weak_password_is_refused_by_djangos_validators(client, password, mess
     assert message in response.text
     assert "There is a problem" in response.text
     assert not User.objects.exists()
+    assert sent_mail() == []
 
 
 def test_mismatched_passwords_are_refused(client):
@@ -151,10 +316,14 @@ def test_a_next_on_this_site_is_followed(client, user):
 
 
 def test_sign_up_follows_a_next_on_this_site_and_refuses_others(client):
-    assert sign_up(client, next="/guides/alipay/")["Location"] == "/guides/alipay/"
+    sign_up(client, next="/guides/alipay/")
+    assert "?next=%2Fguides%2Falipay%2F" in signup_link()
+    assert finish_sign_up(client)["Location"] == "/guides/alipay/"
     other = Client()
-    refused = sign_up(other, email="b@example.com", next="https://evil.example/")
-    assert refused["Location"] == "/account/"
+    sign_up(other, email="b@example.com", next="https://evil.example/")
+    link = signup_link(to="b@example.com")
+    assert "evil" not in link
+    assert finish_sign_up(other, link)["Location"] == "/account/"
 
 
 def test_logged_in_people_are_sent_on_from_login_and_sign_up(client, user):
@@ -248,6 +417,7 @@ def test_a_person_carries_on_at_the_same_step_on_a_second_browser(steps):
     for slug in ["about", "prepare", "install"]:
         post_step(laptop, steps[slug])
     sign_up(laptop, email="carla@example.com")
+    finish_sign_up(laptop)
 
     log_in(phone, email="carla@example.com")
     account = phone.get("/account/").text
@@ -258,3 +428,17 @@ def test_a_person_carries_on_at_the_same_step_on_a_second_browser(steps):
     # What was answered on the laptop is there on the phone.
     answered = phone.get("/guides/alipay/about/").text
     assert re.search(r'value="outside"[^>]*checked', answered)
+
+
+def test_signing_up_again_never_reactivates_an_account_an_operator_blocked(client, user):
+    log_in(client)
+    client.post("/accounts/logout/")
+    user.refresh_from_db()
+    user.is_active = False
+    user.save()
+    sign_up(client, email="ana@example.com", password="a-new-passphrase-for-me-8")
+    (message,) = sent_mail()
+    assert "already has an account" in message.body
+    user.refresh_from_db()
+    assert not user.is_active
+    assert log_in(client, password="a-new-passphrase-for-me-8").status_code == 200

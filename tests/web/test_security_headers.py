@@ -13,6 +13,12 @@ from tests.factories import PASSWORD, make_user, post_step
 
 pytestmark = pytest.mark.django_db
 
+
+def strict() -> BrowserLikeClient:
+    """A client held to the CSRF check, as a browser is."""
+    return BrowserLikeClient(enforce_csrf_checks=True)
+
+
 PERSONAL_PAGES = ["landing", "task list", "step", "finish", "sidebar"]
 HTML_PAGES = [*PERSONAL_PAGES, "admin login"]
 
