@@ -166,21 +166,23 @@ def test_an_export_reads_in_four_queries_however_many_journeys(
         assert [len(j["steps"]) for j in exported["journeys"]] == [1, 2, 1]
 
 
-def test_a_new_account_logs_in_with_its_password(client):
-    from onboarding.accounts.services import create_account
+def test_a_new_account_waits_for_its_link_with_its_password(client):
+    from onboarding.accounts.services import sign_up
 
-    user = create_account(email="new@example.com", password="a-long-enough-passphrase-42")
-    assert user.email == "new@example.com"
+    user, waits = sign_up(email="new@example.com", password="a-long-enough-passphrase-42")
+    assert (user.email, waits, user.is_active) == ("new@example.com", True, False)
     assert user.check_password("a-long-enough-passphrase-42")
 
 
-def test_a_second_sign_up_with_a_taken_email_says_so():
-    from onboarding.accounts.services import EmailTaken, create_account
+def test_a_second_sign_up_with_a_taken_email_changes_nothing():
+    from onboarding.accounts.services import confirm_account, sign_up
 
-    create_account(email="new@example.com", password="a-long-enough-passphrase-42")
-    with pytest.raises(EmailTaken) as taken:
-        create_account(email="new@example.com", password="another-long-passphrase-43")
-    assert taken.value.args == ("new@example.com",)
+    first, _ = sign_up(email="new@example.com", password="a-long-enough-passphrase-42")
+    confirm_account(user=first)
+    again, waits = sign_up(email="NEW@example.com", password="another-long-passphrase-43")
+    assert (again.pk, waits) == (first.pk, False)
+    again.refresh_from_db()
+    assert again.check_password("a-long-enough-passphrase-42")
 
 
 def test_an_export_holds_nothing_of_another_account(user, other_user, guides):
