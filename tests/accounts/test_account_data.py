@@ -166,23 +166,6 @@ def test_an_export_reads_in_four_queries_however_many_journeys(
         assert [len(j["steps"]) for j in exported["journeys"]] == [1, 2, 1]
 
 
-def test_a_new_account_logs_in_with_its_password(client):
-    from onboarding.accounts.services import create_account
-
-    user = create_account(email="new@example.com", password="a-long-enough-passphrase-42")
-    assert user.email == "new@example.com"
-    assert user.check_password("a-long-enough-passphrase-42")
-
-
-def test_a_second_sign_up_with_a_taken_email_says_so():
-    from onboarding.accounts.services import EmailTaken, create_account
-
-    create_account(email="new@example.com", password="a-long-enough-passphrase-42")
-    with pytest.raises(EmailTaken) as taken:
-        create_account(email="new@example.com", password="another-long-passphrase-43")
-    assert taken.value.args == ("new@example.com",)
-
-
 def test_an_export_holds_nothing_of_another_account(user, other_user, guides):
     Journey.objects.create(guide=guides["a"], user=other_user)
     assert export_account(user=user)["journeys"] == []

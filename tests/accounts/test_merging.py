@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.db import IntegrityError
-from django.test import Client
 from django.utils import timezone
 
 from onboarding.accounts import services
@@ -14,6 +13,7 @@ from onboarding.accounts.services import claim_journeys, merge_step
 from onboarding.journeys import visitors
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.sharing.models import ShareLink
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import as_visitor, log_in, make_guide
 
 pytestmark = pytest.mark.django_db

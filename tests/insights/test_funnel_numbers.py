@@ -110,9 +110,9 @@ def test_a_finished_step_without_a_finish_time_counts_but_has_no_duration(guide)
     assert (first.reached, first.finished, first.median) == (1, 1, None)
 
 
-def test_the_funnel_takes_three_queries(guide, django_assert_num_queries):
+def test_the_funnel_takes_four_queries(guide, django_assert_num_queries):
     walk(guide, "a", {"first": ("done", 5), "second": ("done", 7)})
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         funnel_of(guide=guide)
 
 
