@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.test import Client
 from playwright.sync_api import BrowserContext, Page
 
+from tests.browser_like_client import BrowserLikeClient as Client
 from tests.quality.pages import Visit
 
 # A form of the visit's fields, posted as a person's browser would post it (a plain submit()

@@ -253,6 +253,9 @@ PAGE_TYPES: list[PageType] = [
     PageType("login", lambda client: Visit(reverse("login")), (VISITOR,), "login"),
     PageType("signup", lambda client: Visit(reverse("signup")), (VISITOR,), "signup"),
     PageType(
+        "signup-sent", lambda client: Visit(reverse("signup_sent")), (VISITOR,), "signup_sent"
+    ),
+    PageType(
         "password-reset",
         lambda client: Visit(reverse("password_reset")),
         (VISITOR,),
@@ -317,6 +320,7 @@ PAGE_TYPES: list[PageType] = [
 # Named URLs of the site that are not pages a person reads: fragments, downloads, form
 # targets that redirect, and machine files.
 NOT_PAGES = {
+    "signup_confirm",  # the mailed link: it logs in and redirects
     "journeys:sidebar",
     "sharing:create",
     "sharing:revoke",
