@@ -169,8 +169,6 @@ class GuideWizard(NamedUrlSessionWizardView):
 
     def process_step(self, form: StepForm) -> StepRecord:
         """Runs on every valid POST: what to keep of the step (storage writes it at once)."""
-        for warning in getattr(form, "warnings", list)():
-            messages.warning(self.request, warning)
         if form.skipped:
             # A skipped step answers nothing, so it keeps and steers nothing.
             return StepRecord(status=form.status)

@@ -5,15 +5,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from onboarding.journeys.forms import FORM_KINDS
-from onboarding.journeys.forms.validators import (
-    check_mobile_number,
-    passport_validity,
-    six_months_after,
-)
 from onboarding.journeys.models import StepProgress
 from tests.factories import everything_stored, management
 
@@ -26,67 +20,7 @@ def test_every_form_kind_editors_can_choose_has_a_form():
     assert set(FORM_KINDS) == set(FORM_KIND_LABELS)
 
 
-@pytest.mark.parametrize(
-    ("typed", "region", "how"),
-    [
-        ("07400 123456", "GB", "Pick +44 (United Kingdom), then type 7400 123456"),
-        ("+44 7400 123456", "", "Pick +44 (United Kingdom), then type 7400 123456"),
-        ("0044 7400 123456", "", "Pick +44 (United Kingdom), then type 7400 123456"),
-        ("+1 201-555-0123", "GB", "Pick +1 (United States), then type 201-555-0123"),
-        ("0151 2345 6789", "DE", "Pick +49 (Germany), then type 1512 3456789"),
-    ],
-)
-def test_a_mobile_number_is_shown_as_it_goes_into_the_app(typed, region, how):
-    assert str(check_mobile_number(typed, region=region)) == how
-
-
-def test_a_number_without_its_country_asks_for_one_with_an_example_that_passes():
-    with pytest.raises(ValidationError) as refused:
-        check_mobile_number("07400 123456", region="")
-    assert refused.value.code == "no_country"
-    assert "+44 7400 123456" in refused.value.messages[0]
-
-
-def test_a_landline_is_refused_with_a_mobile_example_of_its_country():
-    with pytest.raises(ValidationError) as refused:
-        check_mobile_number("020 7946 0000", region="GB")
-    assert refused.value.code == "not_mobile"
-    assert "07400 123456" in refused.value.messages[0]
-
-
-@pytest.mark.parametrize("typed", ["12345", "not a number", "+44 12"])
-def test_something_that_is_no_phone_number_is_refused_with_an_example(typed):
-    with pytest.raises(ValidationError) as refused:
-        check_mobile_number(typed, region="GB")
-    assert "for example" in refused.value.messages[0]
-
-
-@pytest.mark.parametrize(
-    ("expiry", "validity"),
-    [
-        (TODAY - datetime.timedelta(days=1), "expired"),
-        (TODAY, "under_six_months"),  # still valid today
-        (datetime.date(2027, 4, 1), "under_six_months"),  # four months
-        (datetime.date(2027, 5, 31), "under_six_months"),  # the day before six months
-        (datetime.date(2027, 6, 1), "over_six_months"),  # six months to the day
-        (datetime.date(2027, 7, 1), "over_six_months"),  # seven months
-    ],
-)
-def test_passport_validity_at_its_boundaries(expiry, validity):
-    assert passport_validity(expiry, today=TODAY) == validity
-
-
-@pytest.mark.parametrize(
-    ("day", "later"),
-    [
-        (datetime.date(2026, 8, 31), datetime.date(2027, 2, 28)),
-        (datetime.date(2027, 8, 31), datetime.date(2028, 2, 29)),
-        (datetime.date(2026, 12, 1), datetime.date(2027, 6, 1)),
-        (datetime.date(2026, 7, 15), datetime.date(2027, 1, 15)),
-    ],
-)
-def test_six_months_after_stays_in_the_month_six_months_on(day, later):
-    assert six_months_after(day) == later
+# The validators alone, at their boundaries, are tested in test_validators.py.
 
 
 # --- Through the step pages ----------------------------------------------------------------
