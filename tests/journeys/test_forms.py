@@ -11,7 +11,6 @@ from onboarding.journeys.forms import FORM_KINDS
 from onboarding.journeys.models import StepProgress
 from tests.factories import everything_stored, management
 
-TODAY = datetime.date(2026, 12, 1)
 
 
 def test_every_form_kind_editors_can_choose_has_a_form():
