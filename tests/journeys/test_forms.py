@@ -12,7 +12,6 @@ from onboarding.journeys.models import StepProgress
 from tests.factories import everything_stored, management
 
 
-
 def test_every_form_kind_editors_can_choose_has_a_form():
     from onboarding.guides.form_kinds import FORM_KIND_LABELS
 
