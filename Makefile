@@ -64,8 +64,7 @@ test-fast: export SECRET_KEY ?= insecure-key-for-tests-only
 test-fast: install install-checkers
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
-# The same tests on PostgreSQL, where the concurrent-claim tests really race (SQLite's in-memory
-# test database cannot take writes from several threads, so they are skipped there).
+# The fast tests on PostgreSQL alone.
 test-postgres: export SECRET_KEY ?= insecure-key-for-tests-only
 test-postgres: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-postgres: install install-checkers

@@ -15,6 +15,23 @@ from tests.browser_like_client import BrowserLikeClient
 from tests.factories import seed_alipay
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a database file, as the portal does, not Django's in-memory default.
+
+    The live server answers requests in threads at once (Lighthouse's two presets, htmx beside a
+    page load). An in-memory database is one connection those threads would share, which SQLite
+    refuses under concurrent use ("bad parameter or other API misuse"); a file gives each thread
+    its own connection, and lets the race tests race on SQLite too.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture
 def client():
     """A test client that sends forms URL-encoded, as browsers do (see browser_like_client.py)."""

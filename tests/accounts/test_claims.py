@@ -255,11 +255,6 @@ RACE_ROUNDS = 5
 @pytest.fixture
 def racing_database(transactional_db):
     """A database that threads write to at once: committed for real, not in a test transaction."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip(
-            "SQLite's shared in-memory test database locks whole tables across threads; "
-            "run with DATABASE_URL=postgres://... (make test-postgres) to race them"
-        )
 
 
 def test_concurrent_claims_leave_one_journey(racing_database):

@@ -1,4 +1,4 @@
-"""Real concurrent requests on PostgreSQL: two tabs, double submits, a login claim mid-save.
+"""Real concurrent requests, on either database: two tabs, double submits, a login claim mid-save.
 
 Each race runs its requests in threads released at the same moment, committed for real (a
 transactional test), several rounds over. Afterwards: one row per (journey, step), the answers
@@ -13,7 +13,6 @@ from functools import partial
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
@@ -30,12 +29,6 @@ from tests.factories import (
 )
 
 pytestmark = [
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="concurrency tests race real transactions: they need PostgreSQL "
-        "(DATABASE_URL=postgres://postgres@127.0.0.1:5432/test, as in CI); SQLite's in-memory "
-        "test database serialises every thread",
-    ),
     # Committed for real, so that the other threads see it (a TransactionTestCase).
     pytest.mark.django_db(transaction=True),
 ]
