@@ -23,10 +23,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 # Run as a script, this folder is first on sys.path: the helpers are bench/'s own.
 from load import TASK_LIST, bench_env, prepare, say
 from portal import Response, Visitor, advance, discover, new_visitor
+
+
+FORM = "application/x-www-form-urlencoded"
 
 
 class ClientBrowser:
@@ -45,10 +49,9 @@ class ClientBrowser:
         headers: dict[str, str] | None = None,
     ) -> Response:
         if method == "POST":
-            data: dict[str, list[str]] = {}
-            for name, value in fields or []:
-                data.setdefault(name, []).append(value)
-            raw = self.client.post(path, data, headers=headers)
+            # URL-encoded, as browsers send forms: the site refuses multipart bodies.
+            body = urlencode(fields or [])
+            raw = self.client.post(path, body, content_type=FORM, headers=headers)
         else:
             raw = self.client.get(path, headers=headers)
         headers_out = {k.lower(): v for k, v in raw.items()}
