@@ -111,8 +111,9 @@ class GuideStructure:
     glossary: tuple[GlossaryEntry, ...]
     phrases: tuple[PhraseEntry, ...]
     # Guide content rendered to HTML, the same for everyone, kept with the version it renders
-    # (templatetags/guide_content.py): it goes when the structure does.
-    fragments: dict[tuple[str, str], str] = field(default_factory=dict, compare=False, repr=False)
+    # (guides/templatetags/guide_content.py, journeys/templatetags/step_list.py): it goes when
+    # the structure does.
+    fragments: dict[tuple, str] = field(default_factory=dict, compare=False, repr=False)
 
     def step(self, slug: str) -> StepInfo | None:
         """The step with this slug, or None."""

@@ -9,10 +9,11 @@ is false is "Not needed", and it is left out of the counts.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
@@ -205,14 +206,39 @@ def progress_rows(*, journey: Journey | None) -> dict[int, RowSnapshot]:
     """The journey's progress rows by step id (one query; none before the first save)."""
     if journey is None:
         return {}
-    return {
-        step_id: RowSnapshot(status, answers, completed_at, updated_at, problem_id)
-        for step_id, status, answers, completed_at, updated_at, problem_id in (
-            journey.progress.values_list(
-                "step_id", "status", "answers", "completed_at", "updated_at", "problem_id"
-            )
-        )
-    }
+    columns = ", ".join(StepProgress._meta.get_field(name).column for name in _ROW_FIELDS)
+    sql = f"SELECT {columns} FROM {StepProgress._meta.db_table} WHERE journey_id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [journey.pk])
+        rows = cursor.fetchall()
+    convert = _row_converters()
+    return {values[0]: RowSnapshot(*values[1:]) for values in (convert(row) for row in rows)}
+
+
+# Every personal page reads the journey's rows. Built by the ORM on each request, the query costs
+# about ten times its database time in Python; written out, its values still go through the
+# converters the ORM would apply (aware datetimes, decoded JSON), so they come back the same.
+_ROW_FIELDS = ("step", "status", "answers", "completed_at", "updated_at", "problem")
+
+
+def _row_converters() -> Callable[[tuple], tuple]:
+    """A function that turns a raw row of _ROW_FIELDS into the values the ORM would give."""
+    table = StepProgress._meta.db_table
+    steps = []
+    for name in _ROW_FIELDS:
+        column = StepProgress._meta.get_field(name).get_col(table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        steps.append((column, functions))
+
+    def convert(row: tuple) -> tuple:
+        values = []
+        for value, (column, functions) in zip(row, steps, strict=True):
+            for function in functions:
+                value = function(value, column, connection)
+            values.append(value)
+        return tuple(values)
+
+    return convert
 
 
 def progress_for(*, guide: Guide, journey: Journey | None) -> Progress:
