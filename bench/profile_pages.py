@@ -29,7 +29,6 @@ from urllib.parse import urlencode
 from load import TASK_LIST, bench_env, prepare, say
 from portal import Response, Visitor, advance, discover, new_visitor
 
-
 FORM = "application/x-www-form-urlencoded"
 
 
