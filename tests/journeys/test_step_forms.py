@@ -150,6 +150,15 @@ def test_a_skipped_checklist_asks_nothing():
     assert checklist.is_valid()
 
 
+def test_a_checklist_with_nothing_ticked_says_so():
+    optional = step_info(
+        "s", id=3, kind="checklist", checklist=(ChecklistEntry(13, "A power bank", False),)
+    )
+    checklist = form(ChecklistForm, {}, step=optional)
+    assert checklist.is_valid()
+    assert checklist.summary() == [("Ready", "Nothing ticked")]
+
+
 def test_a_checklist_gives_back_its_ticked_items():
     assert ChecklistForm.answer_data({"ticked": [11, 12]}) == {"item_11": "on", "item_12": "on"}
     assert ChecklistForm.answer_data({}) == {}
@@ -176,7 +185,11 @@ def test_a_passport_valid_for_years_is_kept_as_over_six_months_without_its_date(
 def test_an_expired_passport_is_refused():
     identity = form(IdentityForm, {"document_type": "passport", "expiry_date": expiring_in(-1)})
     assert not identity.is_valid()
-    assert identity.errors["expiry_date"][0].startswith("This document expired on")
+    expired = datetime.date.fromisoformat(expiring_in(-1))
+    assert identity.errors["expiry_date"] == [
+        f"This document expired on {expired:%-d %B %Y}. Alipay needs one that is still valid: "
+        "renew it first, or use another valid document."
+    ]
     assert identity.has_error("expiry_date", code="expired")
 
 
@@ -185,6 +198,12 @@ def test_a_passport_under_six_months_is_warned_about_once_then_saved():
     first = form(IdentityForm, data)
     assert not first.is_valid()
     assert first.has_error("expiry_date", code="under_six_months")
+    runs_out = datetime.date.fromisoformat(expiring_in(100))
+    assert first.errors["expiry_date"] == [
+        f"Your document runs out on {runs_out:%-d %B %Y}, within six months. Alipay may refuse it "
+        "or ask again soon, so think about renewing it first. To carry on anyway, press "
+        "“I've done this” again."
+    ]
     assert first.data["s-warned"] == "on"
     assert first.data["s-validity"] == "under_six_months"
     again = form(IdentityForm, {**data, "warned": "on"})
@@ -209,8 +228,22 @@ def test_without_a_date_only_the_document_is_kept():
 
 
 def test_identity_gives_back_its_kept_answers_only():
-    answers = {"document_type": "passport", "validity": "expired", "expiry_date": "2030-01-01"}
-    assert IdentityForm.answer_data(answers) == {"document_type": "passport", "validity": "expired"}
+    answers = {
+        "document_type": "passport",
+        "issuing_country": "GB",
+        "validity": "expired",
+        "expiry_date": "2030-01-01",
+    }
+    assert IdentityForm.answer_data(answers) == {
+        "document_type": "passport",
+        "issuing_country": "GB",
+        "validity": "expired",
+    }
+
+
+def test_the_issuing_country_list_starts_with_an_empty_choose_a_country():
+    identity = form(IdentityForm)
+    assert identity.fields["issuing_country"].choices[0] == ("", "Choose a country")
 
 
 def test_the_phone_step_keeps_nothing_and_says_signed_up():
@@ -244,7 +277,11 @@ def test_a_draft_keeps_only_valid_choices():
 
 def test_a_long_select_renders_every_option_with_the_chosen_one_selected():
     widget = LongSelect(choices=[("", "Choose"), ("GB", "United Kingdom"), ("FR", "France & co")])
-    html = widget.render("country", "GB")
-    assert '<option value="GB" selected>United Kingdom</option>' in html
-    assert '<option value="FR">France &amp; co</option>' in html
-    assert '<option value="">Choose</option>' in html
+    html = widget.render("country", "GB", attrs={"id": "id_country"})
+    assert html == (
+        '<select name="country" id="id_country">'
+        '<option value="">Choose</option>'
+        '<option value="GB" selected>United Kingdom</option>'
+        '<option value="FR">France &amp; co</option>'
+        "</select>"
+    )

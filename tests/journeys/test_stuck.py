@@ -71,3 +71,10 @@ def test_the_fix_shows_with_htmx_too_as_the_step_content_partial(client, steps):
     partial = client.get(location, headers={"HX-Request": "true"}).text
     assert "<html" not in partial
     assert 'id="fix"' in partial and problem.summary in partial
+
+
+def test_no_problem_chosen_counts_as_something_else(client, steps):
+    response = stuck(client, "sign-up", "")
+    assert response["Location"] == "/guides/alipay/sign-up/?stuck=other#fix"
+    row = StepProgress.objects.get(step=steps["sign-up"])
+    assert (row.status, row.problem_id) == ("stuck", None)

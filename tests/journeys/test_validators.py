@@ -169,3 +169,12 @@ def test_an_invalid_number_of_no_country_names_none():
         check_mobile_number("+800 123", region="")
     assert error.value.code == "invalid"
     assert error.value.messages[0].startswith("We cannot read this as a phone number. ")
+
+
+def test_an_unreadable_number_of_a_country_without_an_example_offers_none():
+    # Antarctica (AQ) is in the country list, and phonenumbers has no number for it.
+    with pytest.raises(ValidationError) as error:
+        check_mobile_number("abc", region="AQ")
+    assert error.value.messages[0] == (
+        "We cannot read this as a phone number for Antarctica. Type it as you would dial it."
+    )

@@ -160,3 +160,20 @@ def test_a_visitor_is_asked_to_create_an_account_to_continue_on_a_phone(client, 
     assert "Save your progress" in page
     assert 'href="/accounts/signup/?next=/guides/alipay/about/"' in page
     assert 'class="qr-code"' not in page
+
+
+def test_the_finish_page_asked_for_by_htmx_is_loaded_whole(client, steps):
+    walk(client, steps, ORDER_OUTSIDE)
+    response = client.get("/guides/alipay/done/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/guides/alipay/done/"
+
+
+def test_the_finish_page_counts_the_steps_done_and_lists_the_share_links(client, steps):
+    from onboarding.sharing.services import create_share_link
+
+    walk(client, steps, ORDER_OUTSIDE)
+    create_share_link(journey=Journey.objects.get(), lifetime="7d")
+    page = client.get("/guides/alipay/done/").text
+    assert "All 14 steps are done or skipped" in page
+    assert "Your links that work now" in page
