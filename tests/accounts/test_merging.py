@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onboarding.accounts import services
@@ -332,3 +333,22 @@ def test_a_login_with_a_forged_visitor_cookie_takes_nothing(user, guide):
     assert log_in(browser)["Location"] == "/account/"
     victims.refresh_from_db()
     assert victims.user is None
+
+
+def test_a_claim_reads_each_side_s_progress_rows_in_one_query(user, guide, steps):
+    # Two guides, each with a visitor's journey to fold into the account's own: the rows of
+    # both sides come in two prefetch queries in all, not two queries per journey merged.
+    other_guide = make_guide(steps=2, slug="h")
+    for each_guide in (guide, other_guide):
+        first = each_guide.steps.order_by("order").first()
+        own = Journey.objects.create(guide=each_guide, user=user)
+        theirs = Journey.objects.create(guide=each_guide, visitor_key="k")
+        progress(own, first, "in_progress", reached=hours(1))
+        progress(theirs, first, "done", reached=hours(2), completed=hours(3))
+    with CaptureQueriesContext(connection) as queries:
+        assert claim_journeys(user=user, visitor_key="k") == 2
+    reads = [query["sql"] for query in queries if query["sql"].lstrip().startswith("SELECT")]
+    # The account's row (the lock), the visitor's journeys and their rows, the account's
+    # journeys and their rows.
+    assert len(reads) == 5
+    assert sum("journeys_stepprogress" in read.split(" WHERE ")[0] for read in reads) == 2
