@@ -225,6 +225,18 @@ def test_the_wsgi_guard_hands_other_requests_on_unchanged():
     assert b'name="next" value="/guides/alipay/"' in page
 
 
+@pytest.mark.django_db
+def test_the_wsgi_guard_passes_a_request_without_a_content_type():
+    # GETs from browsers carry no Content-Type at all: no CONTENT_TYPE in the environ.
+    status, _, page = call_wsgi(
+        wsgi_guard(get_wsgi_application()),
+        REQUEST_METHOD="GET",
+        QUERY_STRING="next=/guides/alipay/",
+    )
+    assert status.startswith("200 ")
+    assert b'name="next" value="/guides/alipay/"' in page
+
+
 # --- Uploads (finding 4) -----------------------------------------------------------------------
 
 
