@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "onboarding.web.context_processors.site_links",
             ],
         },
     },

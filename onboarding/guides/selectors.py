@@ -110,6 +110,9 @@ class GuideStructure:
     steps: tuple[StepInfo, ...]
     glossary: tuple[GlossaryEntry, ...]
     phrases: tuple[PhraseEntry, ...]
+    # Its pages' addresses, reversed once per version instead of on every page that links them.
+    task_list_url: str = ""
+    sidebar_url: str = ""
     # Guide content rendered to HTML, the same for everyone, kept with the version it renders
     # (guides/templatetags/guide_content.py, journeys/templatetags/step_list.py): it goes when
     # the structure does.
@@ -213,6 +216,8 @@ def _load_structure(guide_id: int) -> GuideStructure:
             PhraseEntry(chinese=phrase.chinese, pinyin=phrase.pinyin, english=phrase.english)
             for phrase in guide.phrases.all()
         ),
+        task_list_url=reverse("journeys:task_list", kwargs={"guide": guide.slug}),
+        sidebar_url=reverse("journeys:sidebar", kwargs={"guide": guide.slug}),
     )
 
 
