@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -108,14 +108,20 @@ class Progress:
     journey: Journey | None
     states: tuple[StepState, ...]
     rows: Mapping[int, RowSnapshot]
+    # Counted once: a page reads them several times (sidebar, meter, captions).
+    listed: tuple[StepState, ...] = field(init=False, repr=False, compare=False)
+    done_count: int = field(init=False, repr=False, compare=False)
+    minutes_left: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def listed(self) -> tuple[StepState, ...]:
-        return tuple(state for state in self.states if state.listed)
-
-    @property
-    def done_count(self) -> int:
-        return sum(1 for state in self.listed if state.finished)
+    def __post_init__(self) -> None:
+        listed = tuple(state for state in self.states if state.listed)
+        object.__setattr__(self, "listed", listed)
+        object.__setattr__(self, "done_count", sum(1 for state in listed if state.finished))
+        object.__setattr__(
+            self,
+            "minutes_left",
+            sum(state.step.estimated_minutes for state in listed if not state.finished),
+        )
 
     @property
     def total(self) -> int:
@@ -128,10 +134,6 @@ class Progress:
     @property
     def total_minutes(self) -> int:
         return sum(state.step.estimated_minutes for state in self.listed)
-
-    @property
-    def minutes_left(self) -> int:
-        return sum(state.step.estimated_minutes for state in self.listed if not state.finished)
 
     @property
     def suggested(self) -> StepState | None:
