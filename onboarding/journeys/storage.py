@@ -92,9 +92,9 @@ class JourneyStorage(BaseStorage):
             next_step=following.step if following else None,
             first_finished_at=previous.completed_at if previous else None,
         )
+        # The next step's new "in progress" row changes nothing this request reads: it is still
+        # the suggested step, and still unfinished.
         rows = {**self.progress.rows, state.step.id: saved}
-        if following is not None and following.step.id not in rows:
-            rows[following.step.id] = RowSnapshot("in_progress", {}, None, saved.updated_at)
         self.progress = progress_of(structure=self.progress.guide, journey=journey, rows=rows)
         if self.progress.complete:
             services.complete_journey(journey=journey)

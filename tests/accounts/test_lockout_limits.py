@@ -12,7 +12,9 @@ from axes.models import AccessAttempt
 from django.contrib.auth import authenticate
 from django.db.models import F
 from django.test import RequestFactory
+from django.utils import timezone
 
+from onboarding.accounts.login_limits import retry_after
 from onboarding.accounts.views import too_many_tries
 from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import PASSWORD, log_in
@@ -154,3 +156,52 @@ def test_the_backend_refuses_the_right_password_while_the_account_is_locked(clie
     log_in(client, password="wrong-password")
     request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="203.0.113.1")
     assert authenticate(request, username="ana@example.com", password=PASSWORD) is None
+
+
+# --- retry_after, on failures written as axes keeps them ----------------------------------------
+
+
+def failed_at(*, ago: datetime.timedelta, username: str, ip: str) -> None:
+    attempt = AccessAttempt.objects.create(
+        username=username,
+        ip_address=ip,
+        user_agent="test",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
+    # attempt_time is set on creation: move it back afterwards.
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=timezone.now() - ago)
+
+
+def retry_after_for(email: str, ip: str) -> datetime.timedelta:
+    # The typed email comes as credentials only: the request itself carries no form.
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=ip)
+    return retry_after(request, {"username": email})
+
+
+def test_an_accounts_lockout_counts_down_from_its_latest_failure_from_any_address(user):
+    failed_at(ago=datetime.timedelta(minutes=5), username="ana@example.com", ip="203.0.113.9")
+    wait = retry_after_for("ana@example.com", "198.51.100.1")
+    assert datetime.timedelta(minutes=9, seconds=59) < wait <= datetime.timedelta(minutes=10)
+
+
+def test_an_addresss_lockout_counts_down_from_its_latest_failure_on_any_account(user):
+    failed_at(ago=datetime.timedelta(minutes=12), username="ben@example.com", ip="198.51.100.1")
+    wait = retry_after_for("ana@example.com", "198.51.100.1")
+    assert datetime.timedelta(minutes=2, seconds=59) < wait <= datetime.timedelta(minutes=3)
+
+
+def test_a_lockout_about_to_lift_still_says_one_second():
+    failed_at(
+        ago=datetime.timedelta(minutes=15) - datetime.timedelta(seconds=0.5),
+        username="ana@example.com",
+        ip="198.51.100.1",
+    )
+    assert retry_after_for("ana@example.com", "198.51.100.1") == datetime.timedelta(seconds=1)
+
+
+def test_without_a_counted_failure_the_wait_is_the_whole_15_minutes():
+    assert retry_after_for("ana@example.com", "198.51.100.1") == datetime.timedelta(minutes=15)

@@ -84,3 +84,14 @@ def test_back_goes_to_the_step_before_in_the_list_without_saving(client, steps):
     response = client.post("/guides/alipay/prepare/", data)
     assert response["Location"] == "/guides/alipay/about/"
     assert not StepProgress.objects.exists()
+
+
+def test_the_answers_of_the_step_being_saved_decide_which_step_opens_next(client, steps):
+    # Someone who already has Alipay does not sign up: after their first step, with two later
+    # steps done already, the card step opens next, and sign-up is never marked as started.
+    post_step(client, steps["prepare"])
+    post_step(client, steps["install"])
+    response = post_step(client, steps["about"], valid_fields(steps["about"], has_account="yes"))
+    assert response["Location"] == "/guides/alipay/link-card/"
+    assert not StepProgress.objects.filter(step=steps["sign-up"]).exists()
+    assert StepProgress.objects.get(step=steps["link-card"]).status == "in_progress"

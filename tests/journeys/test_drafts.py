@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import everything_stored, management
+from tests.factories import everything_stored, management, post_step
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,14 @@ def test_saving_a_step_drops_its_draft(client, steps):
         "/guides/alipay/link-card/", {**management("link-card"), "link-card-network": "visa"}
     )
     assert "jcb" not in everything_stored()
+
+
+def test_saving_a_step_drops_its_own_draft_and_keeps_the_others(client, steps):
+    client.post("/guides/alipay/sign-up/", {**management("sign-up")})
+    for slug, field, value in [("link-card", "network", "jcb"), ("about", "location", "inside")]:
+        back = {**management(slug), f"{slug}-{field}": value, "wizard_goto_step": "sign-up"}
+        client.post(f"/guides/alipay/{slug}/", back)
+    post_step(client, steps["about"])
+
+    assert "We kept what you chose" not in client.get("/guides/alipay/about/").text
+    assert "We kept what you chose" in client.get("/guides/alipay/link-card/").text

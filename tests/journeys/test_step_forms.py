@@ -267,6 +267,11 @@ def test_checking_without_a_number_asks_for_one():
     assert form(PhoneForm, {}).is_valid()
 
 
+def test_a_draft_keeps_the_valid_choices_after_an_invalid_one():
+    situation = form(SituationForm, {"location": "the moon", "has_account": "yes"})
+    assert situation.draft() == {"has_account": "yes"}
+
+
 def test_a_draft_keeps_only_valid_choices():
     situation = form(SituationForm, {"location": "inside", "has_account": "maybe"})
     assert situation.draft() == {"location": "inside"}
@@ -285,3 +290,19 @@ def test_a_long_select_renders_every_option_with_the_chosen_one_selected():
         '<option value="FR">France &amp; co</option>'
         "</select>"
     )
+
+
+def test_a_number_too_long_to_be_a_phone_gets_one_error_only():
+    phone = form(PhoneForm, {"country": "GB", "number": "0" * 41})
+    assert not phone.is_valid()
+    assert phone.errors["number"] == ["Ensure this value has at most 40 characters (it has 41)."]
+
+
+def test_a_country_not_in_the_list_is_as_if_none_was_chosen_for_the_number():
+    phone = form(PhoneForm, {"country": "XX", "number": "07400 123456"})
+    assert not phone.is_valid()
+    assert "country" in phone.errors
+    assert phone.errors["number"] == [
+        "Choose the country of your number, or type it with its country code, for example "
+        "+44 7400 123456."
+    ]

@@ -127,6 +127,7 @@ def test_htmx_requests_get_the_step_partial_and_full_requests_the_page(client, s
     assert "<html" not in partial.text and 'id="step-content"' in partial.text
     assert 'id="progress-sidebar"' not in partial.text
     assert partial["HX-Trigger-After-Swap"] == "progress-changed"
+    assert "HX-Trigger-After-Swap" not in full
     assert "HX-Request" in full["Vary"]
 
 
@@ -177,3 +178,30 @@ def test_the_finish_page_counts_the_steps_done_and_lists_the_share_links(client,
     page = client.get("/guides/alipay/done/").text
     assert "All 14 steps are done or skipped" in page
     assert "Your links that work now" in page
+
+
+def test_a_step_opened_from_the_summary_links_back_to_it_and_returns_there_once_saved(
+    client, steps
+):
+    walk(client, steps, ORDER_OUTSIDE)
+    page = client.get("/guides/alipay/link-card/?return=summary").text
+    assert 'href="/guides/alipay/done/">Back to your answers</a>' in page
+    assert "Back to your answers" not in client.get("/guides/alipay/link-card/").text
+
+    data = {**management("link-card"), **valid_fields(steps["link-card"])}
+    response = client.post("/guides/alipay/link-card/?return=summary", data)
+    assert response["Location"] == "/guides/alipay/done/"
+
+
+def test_a_skipped_step_says_skipped_on_the_finish_page(client, steps):
+    walk(client, steps, [slug for slug in ORDER_OUTSIDE if slug != "vpn"])
+    post_step(client, steps["vpn"], {"vpn-action": "skip"})
+    page = client.get("/guides/alipay/done/").text
+    assert page.count("Skipped") == 1
+
+
+def test_the_phone_qr_code_opens_the_step_without_what_the_address_carried(client, steps):
+    client.force_login(User.objects.create_user("qr@example.com", "a long pass phrase"))
+    page = client.get("/guides/alipay/prepare/?stuck=other").text
+    [svg] = svgs_in(page)
+    assert encodes(svg, "http://testserver/guides/alipay/prepare/")
