@@ -388,6 +388,22 @@ def test_the_400_page_carries_a_csrf_token_that_works(settings):
     assert response.status_code == 200  # the login form, saying the password is wrong
 
 
+@pytest.mark.django_db
+def test_the_400_page_keeps_the_csrf_secret_the_browser_has(settings):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    refused = client.generic("POST", LOGIN, CREDENTIALS, content_type=f"{FORM}; charset=latin-1")
+    # Django sends the cookie again when a page uses its token (to renew it): the same secret.
+    assert refused.cookies[settings.CSRF_COOKIE_NAME].value == CSRF_SECRET
+
+
+@pytest.mark.django_db
+def test_the_400_page_gives_a_browser_without_a_csrf_cookie_one(settings):
+    client = Client(enforce_csrf_checks=True)
+    refused = client.generic("POST", LOGIN, CREDENTIALS, content_type=f"{FORM}; charset=latin-1")
+    assert refused.cookies[settings.CSRF_COOKIE_NAME].value
+
+
 def test_the_middleware_answers_without_calling_the_view_or_reading_the_body():
     def view(request):
         raise AssertionError("the view was called")
