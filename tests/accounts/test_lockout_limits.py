@@ -117,6 +117,14 @@ def test_logging_in_forgets_the_accounts_failures(client, user):
     assert logged_in(log_in(other_browser))
 
 
+def test_logging_in_keeps_the_accounts_failures_from_other_addresses(user):
+    guesser = Client(REMOTE_ADDR="203.0.113.66")
+    fail(guesser, 4)
+    assert logged_in(log_in(Client(REMOTE_ADDR="198.51.100.7")))
+    # The owner's login forgave only their own address: the fifth guess locks the account.
+    assert log_in(guesser, password="wrong-password").status_code == 429
+
+
 def test_logging_in_keeps_the_clients_failures_on_other_accounts(client, user):
     for number in range(19):
         fail(client, 1, email=f"guess{number}@example.com")

@@ -39,7 +39,17 @@ def test_a_post_to_a_step_that_cannot_start_yet_saves_nothing_and_says_why(clien
     assert response["Location"] == "/guides/alipay/link-card/"
     assert not StepProgress.objects.exists()
     page = client.get(response["Location"]).text
-    assert "This step was not saved: it cannot start yet" in page
+    assert (
+        "This step was not saved: it cannot start yet. First finish "
+        f"{steps['sign-up'].title}." in page
+    )
+
+
+def test_back_from_a_step_that_cannot_start_yet_goes_back_without_saving(client, steps):
+    data = {**management("link-card"), "wizard_goto_step": "about"}
+    response = client.post("/guides/alipay/link-card/", data)
+    assert response["Location"] == "/guides/alipay/about/"
+    assert not StepProgress.objects.exists()
 
 
 def test_finishing_the_needed_step_opens_the_step_that_needed_it(client, steps):

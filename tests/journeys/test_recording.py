@@ -139,15 +139,25 @@ def test_a_step_is_saved_only_as_done_or_skipped(guide, info):
 def test_a_save_after_a_clock_ahead_reached_the_step_finishes_no_earlier(guide, info):
     journey = Journey.objects.create(guide=guide, visitor_key="k")
     ahead = timezone.now() + datetime.timedelta(minutes=5)
-    StepProgress.objects.create(
-        journey=journey, step=guide.steps.get(slug="step-0"), reached_at=ahead, updated_at=ahead
-    )
+    step_0, step_1 = guide.steps.get(slug="step-0"), guide.steps.get(slug="step-1")
+    StepProgress.objects.create(journey=journey, step=step_0, reached_at=ahead, updated_at=ahead)
+    # Rows the retry must not pick up: this journey's other step, another visitor's same step.
+    StepProgress.objects.create(journey=journey, step=step_1, status="done")
+    other = Journey.objects.create(guide=guide, visitor_key="someone-else")
+    StepProgress.objects.create(journey=other, step=step_0)
+
     saved = record_step(
-        journey=journey, step=info["step-0"], status="done", answers={}, steering={}, next_step=None
+        journey=journey,
+        step=info["step-0"],
+        status="done",
+        answers={},
+        steering={"location": "inside"},
+        next_step=None,
     )
     assert saved.completed_at == ahead
     journey.refresh_from_db()
     assert journey.updated_at == ahead
+    assert journey.answers == {"location": "inside"}
 
 
 def test_a_save_into_a_merged_away_journey_raises_and_saves_nothing(guide, info):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from onboarding.accounts.models import User
@@ -110,6 +112,9 @@ def test_a_form_no_page_sends_is_a_400_that_says_what_was_wrong(client, steps, d
     response = client.post("/guides/alipay/about/", data)
     assert response.status_code == 400
     assert message in response.text
+    # A page of the site like any other: its header links and its form token.
+    assert 'href="/accounts/login/"' in response.text
+    assert re.search(r'"X-CSRFToken": "[^"]+"', response.text)
 
 
 def test_a_refused_post_loses_nothing_saved(client, steps):
