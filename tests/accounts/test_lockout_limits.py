@@ -14,7 +14,7 @@ from django.db.models import F
 from django.test import RequestFactory
 from django.utils import timezone
 
-from onboarding.accounts.login_limits import retry_after
+from onboarding.accounts.login_limits import account_key, retry_after
 from onboarding.accounts.views import too_many_tries
 from tests.browser_like_client import BrowserLikeClient as Client
 from tests.factories import PASSWORD, log_in
@@ -213,3 +213,27 @@ def test_a_lockout_about_to_lift_still_says_one_second():
 
 def test_without_a_counted_failure_the_wait_is_the_whole_15_minutes():
     assert retry_after_for("ana@example.com", "198.51.100.1") == datetime.timedelta(minutes=15)
+
+
+# --- account_key: which count a failure goes to ----------------------------------------------
+
+
+def test_the_typed_name_is_read_from_the_login_post_when_axes_gives_no_credentials(user):
+    request = RequestFactory().post("/accounts/login/", {"username": "ANA@example.com"})
+    assert account_key(request, None) == "ana@example.com"
+
+
+def test_a_request_looks_each_typed_name_up_once(user, django_assert_num_queries):
+    request = RequestFactory().post("/accounts/login/")
+    with django_assert_num_queries(1):
+        first = account_key(request, {"username": "ana@example.com"})
+        again = account_key(request, {"username": "ana@example.com"})
+    assert first == again == "ana@example.com"
+
+
+def test_names_with_no_account_that_fold_alike_share_one_count():
+    # "ß" upper-cases to "SS": folded, "straße" and "STRASSE" are one name, as PostgreSQL's
+    # UPPER() compares them.
+    assert account_key(None, {"username": "straße@example.com"}) == account_key(
+        None, {"username": "STRASSE@example.com"}
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from onboarding.journeys import services
 from onboarding.journeys.models import StepProgress
 from tests.factories import management, post_step, valid_fields
 
@@ -105,3 +106,28 @@ def test_the_answers_of_the_step_being_saved_decide_which_step_opens_next(client
     assert response["Location"] == "/guides/alipay/link-card/"
     assert not StepProgress.objects.filter(step=steps["sign-up"]).exists()
     assert StepProgress.objects.get(step=steps["link-card"]).status == "in_progress"
+
+
+def test_a_post_to_a_step_not_in_this_persons_guide_is_a_400_and_saves_nothing(client, steps):
+    # Someone in mainland China needs no VPN step.
+    post_step(client, steps["about"], valid_fields(steps["about"], location="inside"))
+    response = post_step(client, steps["vpn"])
+    assert response.status_code == 400
+    assert "This step is not part of your guide." in response.text
+    assert not StepProgress.objects.filter(step=steps["vpn"]).exists()
+
+
+def test_a_save_whose_journey_a_login_just_moved_says_so_and_stays_on_the_step(
+    client, steps, monkeypatch
+):
+    post_step(client, steps["about"])
+
+    def moved(**kwargs):
+        raise services.JourneyGone
+
+    monkeypatch.setattr(services, "record_step", moved)
+    response = post_step(client, steps["prepare"])
+    assert response["Location"] == "/guides/alipay/prepare/"
+    monkeypatch.undo()
+    page = client.get(response["Location"]).text
+    assert "your progress has just moved to your account" in page
