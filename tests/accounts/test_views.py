@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core import mail
 
+from onboarding.accounts import services
 from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey
 from tests.browser_like_client import BrowserLikeClient as Client
@@ -442,3 +443,36 @@ def test_signing_up_again_never_reactivates_an_account_an_operator_blocked(clien
     user.refresh_from_db()
     assert not user.is_active
     assert log_in(client, password="a-new-passphrase-for-me-8").status_code == 200
+
+
+# --- sign_up, the service ---------------------------------------------------------------------
+
+
+def test_a_sign_up_that_lost_the_race_to_insert_takes_the_account_the_other_made(monkeypatch):
+    first = User.objects.create_user("race@example.com", "first pass phrase", is_active=False)
+    looked_up = []
+    real_lookup = services._account_for
+
+    def not_committed_yet_then_found(email):
+        # The other sign-up had not committed when this one looked; it has by the retry.
+        looked_up.append(email)
+        return None if len(looked_up) == 1 else real_lookup(email)
+
+    monkeypatch.setattr(services, "_account_for", not_committed_yet_then_found)
+    account, awaits = services.sign_up(email="race@example.com", password="second pass phrase")
+
+    assert (account.pk, awaits) == (first.pk, True)
+    assert looked_up == ["race@example.com", "race@example.com"]
+    account.refresh_from_db()
+    assert account.check_password("second pass phrase")
+
+
+def test_signing_up_with_a_confirmed_address_still_hashes_the_password_given(monkeypatch):
+    # Every case takes the time of one hash, so that timing cannot tell which addresses exist.
+    User.objects.create_user("known@example.com", "a long pass phrase")
+    hashed = []
+    monkeypatch.setattr(services, "make_password", hashed.append)
+    account, awaits = services.sign_up(email="known@example.com", password="another pass phrase")
+
+    assert awaits is False
+    assert hashed == ["another pass phrase"]

@@ -155,6 +155,23 @@ def test_problems_are_listed_most_chosen_first_then_in_the_steps_order(db):
     )
 
 
+def test_something_else_chosen_most_is_listed_first(db):
+    guide = make_guide(steps=1, slug="other-first")
+    step = guide.steps.get()
+    chosen = [None, None, step.problems.get()]
+    journeys = Journey.objects.bulk_create(
+        Journey(guide=guide, visitor_key=f"o{number}") for number in range(len(chosen))
+    )
+    StepProgress.objects.bulk_create(
+        row(journey, step, "stuck", problem=problem)
+        for journey, problem in zip(journeys, chosen, strict=True)
+    )
+    assert funnel_of(guide=guide).steps[0].problems == (
+        ProblemCount(summary="Something else", count=2),
+        ProblemCount(summary="It fails", count=1),
+    )
+
+
 def test_the_funnel_reads_no_answers(editor_client, hand_built):
     with CaptureQueriesContext(connection) as context:
         funnel_of(guide=hand_built)
