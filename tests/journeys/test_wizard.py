@@ -188,7 +188,8 @@ def test_the_finish_page_counts_the_steps_done_and_lists_the_share_links(client,
 def test_a_step_opened_from_the_summary_links_back_to_it_and_returns_there_once_saved(
     client, steps
 ):
-    walk(client, steps, ORDER_OUTSIDE)
+    # Not every step is done yet: without the return, the save would lead to the one left.
+    walk(client, steps, ORDER_OUTSIDE[:-1])
     page = client.get("/guides/alipay/link-card/?return=summary").text
     assert 'href="/guides/alipay/done/">Back to your answers</a>' in page
     assert "Back to your answers" not in client.get("/guides/alipay/link-card/").text
