@@ -225,9 +225,10 @@ _ROW_FIELDS = ("step", "status", "answers", "completed_at", "updated_at", "probl
 
 def _row_converters() -> Callable[[tuple], tuple]:
     """A function that turns a raw row of _ROW_FIELDS into the values the ORM would give."""
+    table = StepProgress._meta.db_table
     steps = []
     for name in _ROW_FIELDS:
-        column = StepProgress._meta.get_field(name).cached_col
+        column = StepProgress._meta.get_field(name).get_col(table)
         functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         steps.append((column, functions))
 
