@@ -90,6 +90,22 @@ def test_minutes_are_counted_over_the_steps_that_apply(client, steps):
     assert f"About <strong>{fewer} minutes</strong> in 13 steps" in client.get("/").text
 
 
+def test_the_progress_meter_counts_the_minutes_of_the_steps_left(client, steps):
+    post_step(client, steps["about"], valid_fields(steps["about"], location="inside"))
+    left = sum(
+        step.estimated_minutes for slug, step in steps.items() if slug not in ("about", "vpn")
+    )
+    page = client.get("/guides/alipay/prepare/").text
+    assert f"about {left} minutes left" in page
+
+
+def test_a_step_waiting_for_two_others_names_both(client, steps):
+    steps["first-payment"].needs.add(steps["sign-up"], steps["link-card"])
+    response = post_step(client, steps["first-payment"])
+    page = client.get(response["Location"]).text
+    assert f"First finish {steps['sign-up'].title}, {steps['link-card'].title}." in page
+
+
 def test_back_goes_to_the_step_before_in_the_list_without_saving(client, steps):
     data = {**management("prepare"), "wizard_goto_step": "about"}
     response = client.post("/guides/alipay/prepare/", data)
@@ -113,7 +129,7 @@ def test_a_post_to_a_step_not_in_this_persons_guide_is_a_400_and_saves_nothing(c
     post_step(client, steps["about"], valid_fields(steps["about"], location="inside"))
     response = post_step(client, steps["vpn"])
     assert response.status_code == 400
-    assert "This step is not part of your guide." in response.text
+    assert ">This step is not part of your guide.<" in response.text
     assert not StepProgress.objects.filter(step=steps["vpn"]).exists()
 
 
