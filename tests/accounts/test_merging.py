@@ -335,7 +335,7 @@ def test_a_login_with_a_forged_visitor_cookie_takes_nothing(user, guide):
     assert victims.user is None
 
 
-def test_a_claim_reads_each_side_s_progress_rows_in_one_query(user, guide, steps):
+def test_a_claim_reads_the_progress_rows_of_each_side_in_one_query(user, guide, steps):
     # Two guides, each with a visitor's journey to fold into the account's own: the rows of
     # both sides come in two prefetch queries in all, not two queries per journey merged.
     other_guide = make_guide(steps=2, slug="h")
