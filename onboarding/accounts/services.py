@@ -13,19 +13,21 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from onboarding.accounts.login_limits import fold
 from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey, StepProgress
+from onboarding.journeys.retries import is_deadlock
 from onboarding.sharing.models import ShareLink
 from onboarding.web.ratelimit import RateLimit
 
 Status = StepProgress.Status
 FURTHEST_LAST = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.STUCK, Status.SKIPPED, Status.DONE]
 FINISHED = {Status.DONE, Status.SKIPPED}
-# A claim that collides with a concurrent save (another tab) is rolled back and run again.
+# A claim that collides with a concurrent save (another tab), or deadlocks with one, is rolled
+# back and run again.
 CLAIM_ATTEMPTS = 3
 
 # Each of these sends a mail. At most 10 sign-ups an hour from one client address; at most 3
@@ -44,9 +46,13 @@ def claim_journeys(*, user: Any, visitor_key: str | None) -> int:
         try:
             with transaction.atomic():
                 return _claim(user=user, visitor_key=visitor_key)
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as error:
+            # A deadlock with a save (on the step counts, onboarding/journeys/retries.py) is
+            # run again like a collision.
             attempts_left -= 1
-            if not attempts_left:
+            if not attempts_left or (
+                isinstance(error, OperationalError) and not is_deadlock(error)
+            ):
                 raise
 
 

@@ -2,13 +2,13 @@
 stuck on it (and on which of its problems), and the median time from reaching to finishing.
 
 A journey has reached a step when it has a progress row for it (the wizard writes one for the next
-step on every save, and "I'm stuck" writes one too). Four queries answer everything, however many
-journeys or steps there are: the steps; one pass over their progress rows, grouped by step, status
-and time taken; the stuck rows grouped by step and problem chosen; and the journeys' totals.
-Grouping by time taken gives each step's histogram of
-durations, from which the median is read exactly, without sorting millions of rows or sending them
-to Python: the groups are bounded by the distinct durations, kept to the second under an hour, to
-the minute under two days, and to the hour beyond. Nothing personal is read: no answers, no owners.
+step on every save, and "I'm stuck" writes one too). The numbers come from the step counts the
+database keeps (models.StepCount, step_counts.py), not from the progress rows: four small queries
+however many journeys there are: the steps; their counts, by status, time taken and problem; the
+summaries of the problems chosen; and the journeys' totals, from an index. The counts of finished
+rows by time taken are each step's histogram of durations, from which the median is read exactly:
+times are kept to the second under an hour, to the minute under two days and to the hour beyond.
+Nothing personal is read: no answers, no owners.
 """
 
 from __future__ import annotations
@@ -17,44 +17,16 @@ import datetime
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import NotSupportedError
-from django.db.models import Case, Count, F, Func, IntegerField, Q, When
+from django.db.models import Count
 
-from onboarding.guides.models import Guide
-from onboarding.journeys.models import Journey, StepProgress
+from onboarding.guides.models import Guide, Problem
+from onboarding.insights.models import StepCount
+from onboarding.journeys.models import Journey
 from onboarding.journeys.selectors import FINISHED, Status
 
-HOUR = 3600
-TWO_DAYS = 48 * HOUR
 # What a stuck person chose when none of the step's problems fitted ("problem" left empty).
 SOMETHING_ELSE = "Something else"
-
-
-class SecondsBetween(Func):
-    """Whole seconds from a start timestamp to an end one: SecondsBetween("start", "end")."""
-
-    arity = 2
-    output_field = IntegerField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        raise NotSupportedError("SecondsBetween is written for PostgreSQL and SQLite only.")
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # date_part gives a double, much cheaper to group by than EXTRACT's numeric.
-        template = "CAST(ROUND(date_part('epoch', %(expressions)s)) AS bigint)"
-        return self._end_minus_start(compiler, connection, template, " - ")
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "CAST(ROUND((julianday(%(expressions)s)) * 86400) AS integer)"
-        return self._end_minus_start(compiler, connection, template, ") - julianday(")
-
-    def _end_minus_start(self, compiler: Any, connection: Any, template: str, joiner: str) -> Any:
-        start, end = self.get_source_expressions()
-        swapped = self.copy()
-        swapped.set_source_expressions([end, start])
-        return Func.as_sql(swapped, compiler, connection, template=template, arg_joiner=joiner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,21 +78,27 @@ def funnel_of(*, guide: Guide) -> Funnel:
     steps = list(
         guide.steps.order_by("order", "id").values_list("id", "title", "slug", "published")
     )
+    step_ids = [step[0] for step in steps]
     reached: Counter[int] = Counter()
     finished: Counter[int] = Counter()
     stuck: Counter[int] = Counter()
     durations: dict[int, Counter[int]] = defaultdict(Counter)
-    for step_id, status, seconds, count in _progress_groups([step[0] for step in steps]):
+    chosen: dict[int, Counter[int]] = defaultdict(Counter)
+    counts = StepCount.objects.filter(step_id__in=step_ids, total__gt=0).values_list(
+        "step_id", "status", "taken", "problem", "total"
+    )
+    for step_id, status, taken, problem, count in counts:
         reached[step_id] += count
         if status in FINISHED:
             finished[step_id] += count
-            if seconds is not None:
-                durations[step_id][seconds] += count
+            if taken >= 0:
+                durations[step_id][taken] += count
         elif status == Status.STUCK:
             stuck[step_id] += count
-    problems = _stuck_problems([step[0] for step in steps])
+            chosen[step_id][problem] += count
+    known = _problem_summaries(chosen)
     totals = Journey.objects.filter(guide=guide).aggregate(
-        journeys=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False))
+        journeys=Count("*"), completed=Count("completed_at")
     )
     return Funnel(
         guide=guide,
@@ -136,7 +114,7 @@ def funnel_of(*, guide: Guide) -> Funnel:
                 finished=finished[step_id],
                 stuck=stuck[step_id],
                 median=median_of(durations[step_id]),
-                problems=problems.get(step_id, ()),
+                problems=_ranked(chosen[step_id], known),
             )
             for number, (step_id, title, slug, published) in enumerate(steps, start=1)
         ),
@@ -148,50 +126,26 @@ def funnel_guides() -> list[Guide]:
     return list(Guide.objects.order_by("title").only("pk", "title"))
 
 
-def _progress_groups(step_ids: list[int]) -> list[tuple[int, str, int | None, int]]:
-    """(step, status, seconds taken or None, how many rows) for these steps' progress rows.
-
-    Filtering on the step ids, not joining the steps, lets the database plan one scan.
-    """
-    seconds = SecondsBetween("reached_at", "completed_at")
-    # Coarser buckets for longer durations keep the groups few however the times spread.
-    bucket = Case(
-        When(taken__lt=HOUR, then=F("taken")),
-        When(taken__lt=TWO_DAYS, then=F("taken") / 60 * 60),
-        default=F("taken") / HOUR * HOUR,
-        output_field=IntegerField(),
-    )
-    return list(
-        StepProgress.objects.filter(step_id__in=step_ids)
-        .annotate(taken=seconds)
-        .values_list("step_id", "status", bucket)
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+def _problem_summaries(chosen: dict[int, Counter[int]]) -> dict[int, tuple[int, str]]:
+    """{problem id: (its order in its step, its summary)} for every problem chosen, one query."""
+    ids = {problem_id for counts in chosen.values() for problem_id in counts if problem_id}
+    if not ids:
+        return {}
+    rows = Problem.objects.filter(pk__in=ids).values_list("pk", "order", "summary")
+    return {pk: (order, summary) for pk, order, summary in rows}
 
 
-def _stuck_problems(step_ids: list[int]) -> dict[int, tuple[ProblemCount, ...]]:
-    """Per step, the problems its stuck rows chose, most chosen first (the step's order on ties).
-
-    One grouped query over the stuck rows (the step and status index), joined to the problems
-    for their summaries: no answers are read.
-    """
-    groups = (
-        StepProgress.objects.filter(step_id__in=step_ids, status=Status.STUCK)
-        .values_list("step_id", "problem__order", "problem_id", "problem__summary")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    ranked: dict[int, list[tuple[tuple[int, int, int], ProblemCount]]] = defaultdict(list)
-    for step_id, order, problem_id, summary, count in groups:
-        # Most chosen first; on a tie, in the step's order, with "something else" last.
-        rank = (-count, order, problem_id) if problem_id is not None else (-count, sys.maxsize, 0)
-        problem = ProblemCount(summary=summary or SOMETHING_ELSE, count=count)
-        ranked[step_id].append((rank, problem))
-    return {
-        step_id: tuple(problem for _, problem in sorted(rows, key=lambda row: row[0]))
-        for step_id, rows in ranked.items()
-    }
+def _ranked(chosen: Counter[int], known: dict[int, tuple[int, str]]) -> tuple[ProblemCount, ...]:
+    """A step's problems as its stuck rows chose them ({problem id, 0 for none: how many}): most
+    chosen first; on a tie, in the step's order, with "something else" last."""
+    ranked = []
+    for problem_id, count in chosen.items():
+        if problem_id in known:
+            order, summary = known[problem_id]
+            ranked.append(((-count, order, problem_id), ProblemCount(summary, count)))
+        else:
+            ranked.append(((-count, sys.maxsize, 0), ProblemCount(SOMETHING_ELSE, count)))
+    return tuple(problem for _, problem in sorted(ranked, key=lambda row: row[0]))
 
 
 def median_of(histogram: Counter[int]) -> datetime.timedelta | None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from onboarding.guides.selectors import StepInfo
 from onboarding.journeys import visitors
 from onboarding.journeys.models import Journey, StepProgress
+from onboarding.journeys.retries import retried_on_deadlock
 from onboarding.journeys.selectors import Owner, RowSnapshot
 
 Status = StepProgress.Status
@@ -83,6 +84,7 @@ def record_step(
         return _save_step(journey=journey, steering=steering, not_before=not_before, **arguments)
 
 
+@retried_on_deadlock
 @transaction.atomic
 def _save_step(
     *,
@@ -118,6 +120,7 @@ def _save_step(
     return RowSnapshot(status=status, answers=answers, completed_at=completed_at, updated_at=now)
 
 
+@retried_on_deadlock
 @transaction.atomic
 def mark_stuck(*, journey: Journey, step: StepInfo, problem_id: int | None) -> RowSnapshot:
     """Record that the person is stuck on a step, and on which problem; answers are kept."""
@@ -146,6 +149,7 @@ def mark_stuck(*, journey: Journey, step: StepInfo, problem_id: int | None) -> R
     )
 
 
+@retried_on_deadlock
 @transaction.atomic
 def complete_journey(*, journey: Journey) -> None:
     """Stamp the journey complete the first time every step it takes is finished."""

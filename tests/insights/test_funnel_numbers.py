@@ -6,11 +6,9 @@ import datetime
 from collections import Counter
 
 import pytest
-from django.db import NotSupportedError, connection
 
-from onboarding.guides.models import Guide, Step
+from onboarding.guides.models import Guide, Problem, Step
 from onboarding.insights.selectors import (
-    SecondsBetween,
     describe_duration,
     funnel_of,
     median_of,
@@ -110,10 +108,28 @@ def test_a_finished_step_without_a_finish_time_counts_but_has_no_duration(guide)
     assert (first.reached, first.finished, first.median) == (1, 1, None)
 
 
-def test_the_funnel_takes_four_queries(guide, django_assert_num_queries):
+def test_the_funnel_takes_three_queries_when_no_one_is_stuck(guide, django_assert_num_queries):
     walk(guide, "a", {"first": ("done", 5), "second": ("done", 7)})
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         funnel_of(guide=guide)
+
+
+def test_the_funnel_takes_four_queries_however_many_are_stuck_where(
+    guide, django_assert_num_queries
+):
+    problems = [
+        Problem.objects.create(step=step(guide, slug), order=1, summary=slug, fix="F.")
+        for slug in ("first", "second")
+    ]
+    for key in "abcdef":
+        walk(guide, key, {"first": ("stuck", None), "second": ("stuck", None)})
+    StepProgress.objects.filter(step=problems[0].step).update(problem=problems[0])
+    StepProgress.objects.filter(step=problems[1].step, journey__visitor_key="a").update(
+        problem=problems[1]
+    )
+    with django_assert_num_queries(4):
+        funnel = funnel_of(guide=guide)
+    assert [step.stuck for step in funnel.steps] == [6, 6, 0]
 
 
 @pytest.mark.parametrize(
@@ -131,40 +147,6 @@ def test_the_funnel_takes_four_queries(guide, django_assert_num_queries):
 def test_durations_are_kept_to_the_second_then_minute_then_hour(guide, taken, counted):
     walk(guide, "a", {"first": ("done", taken)})
     assert funnel_of(guide=guide).steps[0].median == seconds(counted)
-
-
-def test_seconds_between_is_refused_on_other_databases():
-    with pytest.raises(
-        NotSupportedError, match=r"^SecondsBetween is written for PostgreSQL and SQLite only\.$"
-    ):
-        SecondsBetween("reached_at", "completed_at").as_sql(None, connection)
-
-
-def test_seconds_between_on_postgresql_is_the_epoch_of_end_minus_start(db):
-    from django.db.backends.postgresql.base import DatabaseWrapper
-
-    postgres = DatabaseWrapper(
-        {**connection.settings_dict, "ENGINE": "django.db.backends.postgresql"}
-    )
-    query = StepProgress.objects.annotate(taken=SecondsBetween("reached_at", "completed_at"))
-    sql, _ = query.values("taken").query.get_compiler(connection=postgres).as_sql()
-    assert (
-        "CAST(ROUND(date_part('epoch', "
-        '"journeys_stepprogress"."completed_at" - "journeys_stepprogress"."reached_at"'
-        ")) AS bigint)"
-    ) in sql
-
-
-def test_seconds_between_on_sqlite_counts_whole_seconds(db):
-    from django.db.backends.sqlite3.base import DatabaseWrapper
-
-    sqlite = DatabaseWrapper({**connection.settings_dict, "ENGINE": "django.db.backends.sqlite3"})
-    query = StepProgress.objects.annotate(taken=SecondsBetween("reached_at", "completed_at"))
-    sql, _ = query.values("taken").query.get_compiler(connection=sqlite).as_sql()
-    assert (
-        'CAST(ROUND((julianday("journeys_stepprogress"."completed_at") - '
-        'julianday("journeys_stepprogress"."reached_at")) * 86400) AS integer)'
-    ) in sql
 
 
 def test_no_durations_have_no_median():
