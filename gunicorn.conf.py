@@ -28,3 +28,15 @@ logger_class = "onboarding.sharing.log_redaction.GunicornLogger"
 # Several servers may run on one machine (tests, blue-green deploys); nothing here uses
 # gunicorn's control socket, and they would all share its one default path.
 control_socket_disable = True
+
+
+def post_worker_init(worker: object) -> None:
+    """Build the country pickers' choices before the worker takes its first request.
+
+    They are computed once per process from babel's and phonenumbers' data, which loads a few
+    hundred modules: a fifth of a second or more, else paid by the first person to open a step
+    with a country picker on each worker.
+    """
+    from onboarding.journeys.forms.countries import warm
+
+    warm()

@@ -4,8 +4,9 @@
         [--journeys 1000000]
 
 Use a scratch database: the script migrates it, seeds the guides, deletes every journey in it
-and fills it with COPY (the step counts rebuilt once after). It then prints EXPLAIN ANALYZE of the queries a step page, the sidebar,
-a share page and the admin funnel run, says whether each uses an index, and times the funnel.
+and fills it with COPY (the step counts rebuilt once after). It then prints EXPLAIN ANALYZE of
+the queries a step page, the sidebar, a share page and the admin funnel run, says whether each
+uses an index, and times the funnel.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def fill(journeys: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from onboarding.guides.models import Guide
+    from onboarding.guides.models import Guide, Problem
     from onboarding.insights import step_counts
     from onboarding.insights.models import StepCount
     from onboarding.journeys.models import Journey, StepProgress
@@ -53,6 +54,10 @@ def fill(journeys: int) -> None:
     call_command("seed_guides", verbosity=0)
     guide = Guide.objects.get(slug="alipay")
     steps = list(guide.steps.order_by("order").values_list("id", flat=True))
+    # What a stuck row chose: one of its step's problems, or none ("something else").
+    problems = {step: [None] for step in steps}
+    for step_id, problem_id in Problem.objects.filter(step__guide=guide).values_list("step", "pk"):
+        problems[step_id].append(problem_id)
     # Emptied whole (TRUNCATE fires no row triggers), then loaded with the counting trigger off
     # and the step counts rebuilt once at the end, as a bulk load should be.
     with connection.cursor() as cursor:
@@ -88,7 +93,7 @@ def fill(journeys: int) -> None:
             rows = 0
             with copy_cursor.copy(
                 "COPY journeys_stepprogress (journey_id, step_id, status, answers, reached_at, "
-                "updated_at, completed_at) FROM STDIN"
+                "updated_at, completed_at, problem_id) FROM STDIN"
             ) as copy:
                 for offset, (start, reached) in enumerate(plans):
                     for index, step_id in enumerate(steps[:reached]):
@@ -96,9 +101,11 @@ def fill(journeys: int) -> None:
                         last = index == reached - 1 and reached < len(steps)
                         status = rng.choice(["stuck", "in_progress"]) if last else "done"
                         finished = None if last else at + timedelta(seconds=rng.randrange(20, 900))
+                        problem = rng.choice(problems[step_id]) if status == "stuck" else None
                         copy.write_row(
-                            (first_id + offset, step_id, status, "{}", at, finished or at, finished)
-                        )
+                            (first_id + offset, step_id, status, "{}", at, finished or at,
+                             finished, problem)
+                        )  # fmt: skip
                         rows += 1
         cursor.execute(f"ALTER TABLE {StepProgress._meta.db_table} ENABLE TRIGGER USER")
         step_counts.recount(connection)

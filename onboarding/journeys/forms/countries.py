@@ -38,3 +38,9 @@ def phone_country_choices() -> tuple[tuple[str, str], ...]:
         if phonenumbers.country_code_for_region(region)
     ]
     return (("", "Choose a country"), *choices)
+
+
+def warm() -> None:
+    """Compute the choices now (gunicorn.conf.py calls this as each worker starts)."""
+    issuing_country_choices()
+    phone_country_choices()

@@ -1,0 +1,19 @@
+"""Each gunicorn worker builds the country pickers' choices as it starts, not on a request."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+from onboarding.journeys.forms import countries
+
+CONFIG = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def test_a_starting_worker_computes_the_country_choices_before_any_request():
+    countries.country_choices.cache_clear()
+    countries.phone_country_choices.cache_clear()
+    hooks = runpy.run_path(str(CONFIG))
+    hooks["post_worker_init"](object())
+    assert countries.country_choices.cache_info().currsize == 1
+    assert countries.phone_country_choices.cache_info().currsize == 1
