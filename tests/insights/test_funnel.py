@@ -15,7 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from onboarding.accounts.models import User
 from onboarding.guides.models import Guide, Problem
 from onboarding.insights.chart import BAR_WIDTH, chart_of
-from onboarding.insights.selectors import ProblemCount, describe_duration, funnel_of, median_of
+from onboarding.insights.selectors import (
+    ProblemCount,
+    describe_duration,
+    funnel_guides,
+    funnel_of,
+    median_of,
+)
 from onboarding.insights.views import _cell
 from onboarding.journeys.models import Journey, StepProgress
 from tests.browser_like_client import BrowserLikeClient as Client
@@ -383,3 +389,12 @@ def test_the_funnel_of_an_unknown_guide_is_a_404(editor_client, guide_id):
 
 def test_the_funnel_page_refuses_post(editor_client, hand_built):
     assert editor_client.post(funnel_url(hand_built)).status_code == 405
+
+
+def test_the_guides_with_a_funnel_come_by_title_with_their_titles_in_one_query(
+    django_assert_num_queries,
+):
+    make_guide(steps=1, slug="zeta")
+    make_guide(steps=1, slug="alpha")
+    with django_assert_num_queries(1):
+        assert [guide.title for guide in funnel_guides()] == ["Guide alpha", "Guide zeta"]
