@@ -14,6 +14,8 @@ would; a save counts once it is acknowledged (a redirect to the next step).
 When every visitor is done, or time is up, the database is read: each visitor must have one
 journey whose finished steps are exactly those acknowledged, with the answers last acknowledged
 (else "lost"), and nothing more: no second journey, no step nobody saved (else "duplicated").
+The funnel's step counts, kept by triggers as the saves went in, must equal a recount of the
+rows (else "miscounted").
 Errors are responses that are neither expected nor a 503: a 500, an error page, a form refused.
 
 --restart-postgres-at restarts the PostgreSQL cluster that DATABASE_URL names (found by its port
@@ -279,6 +281,7 @@ class TimeUp(Exception):
 class Check:
     lost: int = 0
     duplicated: int = 0
+    miscounted: int = 0  # step counts (the funnel's) that differ from the progress rows
     details: list[str] = field(default_factory=list)
 
     def note(self, kind: str, message: str) -> None:
@@ -335,7 +338,30 @@ def check_database(env: dict[str, str], visitors: list[Visitor], since: datetime
     )
     for row in repeated.filter(n__gt=1):
         check.note("duplicated", f"{row['n']} rows for one step of journey {row['journey']}")
+    for key in _miscounted_steps():
+        check.note("miscounted", f"step count {key} differs from the progress rows")
     return check
+
+
+def _miscounted_steps() -> list[tuple]:
+    """The step counts the triggers kept that a recount from the rows would change."""
+    from django.db import connection, transaction
+
+    from onboarding.insights import step_counts
+    from onboarding.insights.models import StepCount
+
+    def counts() -> dict[tuple, int]:
+        rows = StepCount.objects.filter(total__gt=0)
+        return {(c.step_id, c.status, c.taken, c.problem): c.total for c in rows}
+
+    with transaction.atomic():
+        kept = counts()
+        step_counts.recount(connection)
+        recounted = counts()
+        transaction.set_rollback(True)
+    return sorted(
+        key for key in kept.keys() | recounted.keys() if kept.get(key) != recounted.get(key)
+    )
 
 
 # --- PostgreSQL restart --------------------------------------------------------------------------
@@ -437,13 +463,14 @@ def main() -> None:
     )
     print(
         f"people: {options.visitors} visitors, {errors} errors, {check.lost} lost, "
-        f"{check.duplicated} duplicated, {totals['finished']} finished, {totals['saves']} saves "
+        f"{check.duplicated} duplicated, {check.miscounted} miscounted, "
+        f"{totals['finished']} finished, {totals['saves']} saves "
         f"({totals['resent']} resent, {totals['changed']} changed after Back), "
         f"{totals['unavailable']} answered 503 and retried, {server_errors} server errors logged, "
         f'{locked} "database is locked"; {totals["requests"]} requests in {elapsed:.0f} s, '
         f"p95 {p95:.0f} ms ({database}, {options.workers} gunicorn workers){fault}"
     )
-    ok = errors == 0 and check.lost == 0 and check.duplicated == 0 and locked == 0
+    ok = errors == 0 and not (check.lost or check.duplicated or check.miscounted) and locked == 0
     sys.exit(0 if ok and totals["finished"] == options.visitors else 1)
 
 

@@ -10,12 +10,15 @@ deadlocks.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 
 from django.db import OperationalError, transaction
 
 DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE for it
 ATTEMPTS = 3
+
+logger = logging.getLogger(__name__)
 
 
 def is_deadlock(error: BaseException) -> bool:
@@ -40,5 +43,6 @@ def retried_on_deadlock[**P, R](function: Callable[P, R]) -> Callable[P, R]:
                 outer = transaction.get_connection().in_atomic_block
                 if not is_deadlock(error) or not attempts_left or outer:
                     raise
+                logger.warning("%s stopped by a deadlock; running it again", function.__name__)
 
     return wrapper

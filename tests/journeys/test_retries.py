@@ -33,10 +33,13 @@ def failing(times, sqlstate="40P01"):
     return write, calls
 
 
-def test_a_write_stopped_by_a_deadlock_is_run_again():
+def test_a_write_stopped_by_a_deadlock_is_run_again_and_says_so_in_the_log(caplog):
     write, calls = failing(2)
     assert write() == "saved"
     assert len(calls) == 3
+    assert [record.getMessage() for record in caplog.records] == [
+        "write stopped by a deadlock; running it again"
+    ] * 2
 
 
 def test_a_write_deadlocked_three_times_gives_up():
