@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -251,3 +252,21 @@ def test_other_databases_are_refused_rather_than_left_uncounted():
         NotImplementedError, match=r"^Step counts are kept on PostgreSQL and SQLite, not mysql\.$"
     ):
         step_counts.install_statements("mysql")
+
+
+def test_the_migration_installs_triggers_that_count_the_rows_already_there_and_new_ones(
+    guide, steps
+):
+    editor = SimpleNamespace(connection=connection)  # all the migration's steps read of it
+    step_counts.remove(None, editor)
+    walker = journey(guide, "a")
+    StepProgress.objects.create(journey=walker, step=steps[0], status="stuck")
+    assert kept_counts() == {}  # no triggers: nothing counted
+    step_counts.install(None, editor)
+    assert kept_counts() == {(steps[0].id, "stuck", -1, 0): 1}
+    row = StepProgress.objects.create(journey=walker, step=steps[1], reached_at=T0)
+    row.status, row.completed_at = "done", at(12)
+    row.save()
+    StepProgress.objects.filter(step=steps[0]).delete()
+    assert kept_counts() == {(steps[1].id, "done", 12, 0): 1}
+    assert_counts_agree()
