@@ -31,6 +31,10 @@ class StepForm(forms.Form):
     draft_fields: ClassVar[tuple[str, ...]] = ()
     # Whether the page offers a "Check" button (an answer shown at once, nothing saved).
     checks: ClassVar[bool] = False
+    # What a check found, for the page to show (the phone and identity forms set them). Defined
+    # here so that a page asking another form for them finds "nothing", not a failed look-up.
+    how_to_type: Any = None
+    checked_validity: str | None = None
 
     def __init__(self, *args: Any, step: StepInfo, **kwargs: Any) -> None:
         self.step = step
