@@ -435,7 +435,12 @@ def main() -> None:
             for round_number in range(1, args.rounds + 1):
                 say(f"round {round_number} of {args.rounds}: " + ", ".join(r.name for r in rows))
                 for row in rows:
-                    results.setdefault((row.name, row.generator), []).append(row.run())
+                    before = server_cpu_seconds(gunicorn.pid)
+                    result = row.run()
+                    after = server_cpu_seconds(gunicorn.pid)
+                    if before is not None and after is not None and result.requests:
+                        result.cpu_ms = (after - before) / result.requests * 1000
+                    results.setdefault((row.name, row.generator), []).append(result)
             load_after = busy_elsewhere()
         except BenchError as error:
             raise SystemExit(f"bench: {error}") from None
@@ -446,6 +451,23 @@ def main() -> None:
             if args.server_log:
                 args.server_log.write_text(log_text)
     report(args, env, cast, results, log_text, load=(load_before, load_after))
+
+
+def server_cpu_seconds(master: int) -> float | None:
+    """The CPU time (user and system) gunicorn's workers, the master's children, have used so
+    far, from /proc (None where there is none)."""
+    ticks = 0
+    try:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a process that ended meanwhile
+            if int(fields[1]) == master:  # the parent's pid
+                ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    except OSError:
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def busy_elsewhere(seconds: float = 2.0) -> float | None:
@@ -489,7 +511,7 @@ def report(
         f"(+{len(cast.savers)} saving, {len(cast.shares)} share links), "
         f"{args.rounds} rounds x {args.seconds:g} s per row (median round shown)"
     )
-    columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "ratio")
+    columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "ratio", "cpu ms")
     header = f"{'page':<12} {'generator':<9}" + "".join(f" {column:>7}" for column in columns)
     print(header)
     print("-" * len(header))
@@ -507,9 +529,11 @@ def report(
         errors = sum(r.errors for r in runs)
         failures += [f"{name}: {f}" for r in runs for f in r.failures]
         ratio = rps / baselines[generator] if baselines.get(generator) else 0.0
+        cpu = [r.cpu_ms for r in runs if r.cpu_ms is not None]
+        cpu_text = f"{statistics.median(cpu):>7.2f}" if cpu else f"{'-':>7}"
         print(
             f"{name:<12} {generator:<9} {rps:>7.0f} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f} "
-            f"{errors:>7} {ratio:>7.2f}"
+            f"{errors:>7} {ratio:>7.2f} {cpu_text}"
         )
     notes = []
     if runs := results.get(("first view", "wrk")) or results.get(("first view", "python")):
@@ -525,6 +549,10 @@ def report(
             "step saved: req/s are saves (POST + redirect GET + htmx sidebar GET); "
             f"{sum(r.requests for r in runs)} saves in all"
         )
+    notes.append(
+        "cpu ms: the gunicorn workers' CPU time (user + system) per request, per save for step "
+        "saved, over the round"
+    )
     # The machine's other work shows here: the load the rounds started and ended at.
     if None not in load:
         notes.append(

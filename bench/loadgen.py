@@ -176,6 +176,8 @@ class Result:
     p95: float
     p99: float
     failures: list[str] = field(default_factory=list)
+    # The server's CPU time per request (per save for "step saved"), when it could be read.
+    cpu_ms: float | None = None
 
     @property
     def rps(self) -> float:
