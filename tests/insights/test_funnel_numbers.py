@@ -190,3 +190,18 @@ def test_a_duration_is_described_in_the_largest_unit_that_reads_well(taken, word
 
 def test_no_duration_is_a_dash():
     assert describe_duration(None) == "–"
+
+
+def test_a_problem_no_one_is_stuck_on_any_more_is_not_listed(guide):
+    first = step(guide, "first")
+    old, new = (
+        Problem.objects.create(step=first, order=order, summary=summary, fix="F.")
+        for order, summary in ((1, "Old"), (2, "New"))
+    )
+    walk(guide, "a", {"first": ("stuck", None)})
+    row = StepProgress.objects.get()
+    row.problem = old
+    row.save()
+    row.problem = new
+    row.save()  # the count for "Old" is now 0
+    assert [(p.summary, p.count) for p in funnel_of(guide=guide).steps[0].problems] == [("New", 1)]
