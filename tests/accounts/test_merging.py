@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -292,6 +292,42 @@ def test_a_claim_that_collides_three_times_gives_up(user, guide, monkeypatch):
         claim_journeys(user=user, visitor_key="k")
     assert len(calls) == 3
     assert calls[0] == {"user": user, "visitor_key": "k"}
+
+
+def database_error(sqlstate):
+    """What Django raises for a driver's error: its own, caused by the driver's."""
+    error = OperationalError("from the database")
+    error.__cause__ = type("DriverError", (Exception,), {"sqlstate": sqlstate})()
+    return error
+
+
+def test_a_claim_stopped_by_a_deadlock_is_tried_again(user, guide, monkeypatch):
+    Journey.objects.create(guide=guide, visitor_key="k")
+    real_claim = services._claim
+    calls = []
+
+    def deadlock_once(**kwargs):
+        calls.append(kwargs)
+        if len(calls) < 2:
+            raise database_error("40P01")
+        return real_claim(**kwargs)
+
+    monkeypatch.setattr(services, "_claim", deadlock_once)
+    assert claim_journeys(user=user, visitor_key="k") == 1
+    assert len(calls) == 2
+
+
+def test_a_claim_failing_on_another_database_error_is_not_tried_again(user, guide, monkeypatch):
+    calls = []
+
+    def server_gone(**kwargs):
+        calls.append(kwargs)
+        raise database_error("57P01")
+
+    monkeypatch.setattr(services, "_claim", server_gone)
+    with pytest.raises(OperationalError):
+        claim_journeys(user=user, visitor_key="k")
+    assert len(calls) == 1
 
 
 # --- at login, for real ----------------------------------------------------------------------
