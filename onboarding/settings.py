@@ -278,7 +278,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "onboarding.web.static_files.HashedStaticFiles"
         )
     },
 }

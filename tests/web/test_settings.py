@@ -23,6 +23,7 @@ print(json.dumps({
     "csrf_trusted_origins": settings.CSRF_TRUSTED_ORIGINS,
     "proxy_ssl_header": getattr(settings, "SECURE_PROXY_SSL_HEADER", None),
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "static_storage": settings.STORAGES["staticfiles"]["BACKEND"],
 }, default=str))
 """
 
@@ -115,6 +116,12 @@ def test_without_redis_the_cache_is_local_memory_and_sessions_in_the_database():
 
     assert shown["caches"]["default"]["BACKEND"].endswith("LocMemCache")
     assert shown["session_engine"] == "django.contrib.sessions.backends.db"
+
+
+def test_production_serves_static_files_through_the_storage_that_keeps_their_urls():
+    shown = settings_with()
+
+    assert shown["static_storage"] == "onboarding.web.static_files.HashedStaticFiles"
 
 
 def test_hosts_and_trusted_origins_come_from_the_environment():
