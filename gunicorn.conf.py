@@ -8,6 +8,7 @@ HOST, PORT       where to listen (default 127.0.0.1:8000; HOST=0.0.0.0 behind a 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 
@@ -31,12 +32,18 @@ control_socket_disable = True
 
 
 def post_worker_init(worker: object) -> None:
-    """Build the country pickers' choices before the worker takes its first request.
+    """Build the country pickers' choices before the worker takes its first request, then set
+    all that the worker has loaded aside from garbage collection.
 
-    They are computed once per process from babel's and phonenumbers' data, which loads a few
+    The choices are computed once per process from babel's and phonenumbers' data, which loads a few
     hundred modules: a fifth of a second or more, else paid by the first person to open a step
     with a country picker on each worker.
     """
     from onboarding.journeys.forms.countries import warm
 
     warm()
+    # What the worker holds now (Django, the apps' modules, the choices: some 270,000 objects)
+    # lives as long as the process. Frozen, the collector stops walking it on each full
+    # collection: in process, a first view's share of collecting fell from 0.4 ms to 0.15 ms.
+    gc.collect()
+    gc.freeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import runpy
 from pathlib import Path
 
@@ -17,3 +18,14 @@ def test_a_starting_worker_computes_the_country_choices_before_any_request():
     hooks["post_worker_init"](object())
     assert countries.country_choices.cache_info().currsize == 1
     assert countries.phone_country_choices.cache_info().currsize == 1
+
+
+def test_a_starting_worker_sets_what_it_has_loaded_aside_from_garbage_collection():
+    gc.unfreeze()
+    hooks = runpy.run_path(str(CONFIG))
+    try:
+        hooks["post_worker_init"](object())
+        # Django and the test suite alone are far more than this many objects.
+        assert gc.get_freeze_count() > 50_000
+    finally:
+        gc.unfreeze()
