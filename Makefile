@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Pytest arguments for `make test`; `make test-fast` skips the browser suite.
 PYTEST_ARGS ?=
 
-.PHONY: install install-checkers run test test-fast test-postgres fuzz people serve bench bench-scale mutate lint format clean
+.PHONY: install install-checkers run test test-fast test-postgres fuzz people serve bench bench-scale mutate mutate-fresh lint format clean
 
 # pyenv reads .python-version (3.13); without pyenv, the first new-enough interpreter wins.
 PYTHON_FOR_VENV := $(shell for p in python3.13 python3.12 python3; do \
@@ -95,17 +95,24 @@ people: install
 	$(PY) bench/people.py $(PEOPLE_ARGS)
 
 # Mutation testing of the core modules ([tool.mutmut] in pyproject.toml: which files, which fast
-# tests), SQLite and the local-memory cache, then the score per module and the survivors. A fresh
-# run each time (mutmut keeps a survivor's verdict even after a new test kills it); MUTANTS
-# re-runs only the mutants it names and keeps the others' verdicts, e.g.
-# `make mutate MUTANTS='onboarding.guides.conditions*'`. Not in CI: it takes a while.
+# tests), SQLite and the local-memory cache, then the score per module and the survivors. A full
+# run takes longer than a working session on a 2-core machine, so it goes on where the last one
+# stopped: the verdicts are kept in bench/mutation-results.tar.gz (bench/mutation_cache.py says
+# what is checked again). MUTANTS checks only the mutants it names, e.g.
+# `make mutate MUTANTS='onboarding.guides.conditions*'`; `make mutate-fresh` starts from nothing.
+# Not in CI: it takes hours.
 MUTANTS ?=
 mutate: export SECRET_KEY ?= insecure-key-for-tests-only
 mutate: install
-	$(if $(MUTANTS),,rm -rf mutants)
-	env -u DATABASE_URL -u REDIS_URL -u DEBUG $(VENV)/bin/mutmut run $(MUTANTS)
+	$(PY) bench/mutation_cache.py restore
+	env -u DATABASE_URL -u REDIS_URL -u DEBUG $(VENV)/bin/mutmut run $(MUTANTS); \
+		status=$$?; $(PY) bench/mutation_cache.py save; exit $$status
 	$(VENV)/bin/mutmut results
 	$(PY) bench/mutation_score.py
+
+mutate-fresh:
+	rm -rf mutants bench/mutation-results.tar.gz
+	$(MAKE) mutate
 
 lint: install
 	$(VENV)/bin/ruff check .

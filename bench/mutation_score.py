@@ -91,7 +91,7 @@ def main() -> int:
             f"  {same:>10}  {without:>18.1%}"
         )
     if unchecked:
-        print(f"({unchecked} mutants not checked in this run)")
+        print(f"({unchecked} mutants not checked yet: the next `make mutate` goes on with them)")
 
     print()
     print(f"Surviving mutants ({len(survivors)}; `mutmut show NAME` shows one):")
