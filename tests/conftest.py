@@ -12,7 +12,7 @@ from onboarding.accounts.mail import wait_for_mail
 from onboarding.accounts.models import User
 from onboarding.guides.selectors import forget_structures
 from tests.browser_like_client import BrowserLikeClient
-from tests.factories import seed_alipay
+from tests.factories import copy_of_alipay
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +66,8 @@ def _empty_caches() -> None:
 
 @pytest.fixture
 def alipay(db):
-    """The shipped Alipay guide, seeded as `make run` seeds it."""
-    return seed_alipay()
+    """The shipped Alipay guide, as `make run` seeds it (seeded once, then copied)."""
+    return copy_of_alipay()
 
 
 @pytest.fixture
