@@ -71,6 +71,20 @@ def test_a_journey_created_by_another_tab_meanwhile_is_found(guide, monkeypatch)
     assert ensure_journey(request=request_of(visitor_key="k"), guide_id=guide.pk) == existing
 
 
+def test_the_journey_another_tab_made_is_found_among_the_owners_and_the_guides_others(
+    guide, monkeypatch
+):
+    Journey.objects.create(guide=make_guide(steps=1, slug="other"), visitor_key="k")
+    Journey.objects.create(guide=guide, visitor_key="someone else")
+    existing = Journey.objects.create(guide=guide, visitor_key="k")
+
+    def raced(**kwargs):
+        raise IntegrityError("another tab inserted it first")
+
+    monkeypatch.setattr(Journey.objects, "get_or_create", raced)
+    assert ensure_journey(request=request_of(visitor_key="k"), guide_id=guide.pk) == existing
+
+
 def test_a_step_is_saved_done_with_its_answers_and_the_next_one_reached(guide, info):
     journey = Journey.objects.create(guide=guide, visitor_key="k")
     saved = record_step(

@@ -81,7 +81,9 @@ def test_a_step_that_is_not_optional_offers_no_skip_and_refuses_one_with_a_400(c
     data = {**management("prepare"), "prepare-action": "skip"}
     response = client.post("/guides/alipay/prepare/", data)
     assert response.status_code == 400
-    assert "cannot be skipped" in response.text
+    assert (
+        "<p>This step cannot be skipped: everyone setting up Alipay needs it.</p>" in response.text
+    )
     assert not StepProgress.objects.exists()
 
 

@@ -44,15 +44,21 @@ def test_still_stuck_says_how_to_reach_a_person_and_offers_to_share_progress(cli
     assert StepProgress.objects.get(step=steps["sign-up"]).problem_id is None
 
 
+REFUSED_PROBLEM = "<p>Choose one of the problems listed on this step.</p>"
+
+
 def test_a_problem_of_another_step_is_a_400_and_records_nothing(client, steps):
     other = steps["prepare"].problems.first()
     response = stuck(client, "sign-up", str(other.pk))
     assert response.status_code == 400
+    assert REFUSED_PROBLEM in response.text
     assert not StepProgress.objects.exists()
 
 
 def test_a_problem_that_is_no_number_is_a_400(client, steps):
-    assert stuck(client, "sign-up", "1 OR 1=1").status_code == 400
+    response = stuck(client, "sign-up", "1 OR 1=1")
+    assert response.status_code == 400
+    assert REFUSED_PROBLEM in response.text
 
 
 def test_being_stuck_on_a_done_step_keeps_its_answers(client, steps):

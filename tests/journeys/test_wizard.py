@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils.html import escape
 
 from onboarding.accounts.models import User
 from onboarding.journeys.models import Journey, StepProgress
@@ -49,6 +50,15 @@ def test_the_finish_page_leads_with_what_to_do_next_then_the_answers(client, ste
     assert "Phrases for the counter" in page
     assert "可以用支付宝吗" in page
     assert "Visa" in page and "Outside mainland China" in page
+
+
+def test_the_finish_page_answers_each_step_from_that_steps_own_form(client, steps):
+    walk(client, steps, ORDER_OUTSIDE)
+    page = client.get("/guides/alipay/done/").text
+    # The checklist's answer lists the boxes of its own step, all ticked by the walk.
+    ticked = "; ".join(item.text for item in steps["prepare"].checklist_items.order_by("order"))
+    assert ticked
+    assert f'<span class="muted">Ready:</span> {escape(ticked)}</span>' in page
 
 
 def test_each_save_redirects_to_the_suggested_next_step(client, steps):
