@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import everything_stored, management, post_step
+from tests.factories import everything_stored, make_guide, management, post_step
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +85,17 @@ def test_saving_a_step_drops_its_own_draft_and_keeps_the_others(client, steps):
 
     assert "We kept what you chose" not in client.get("/guides/alipay/about/").text
     assert "We kept what you chose" in client.get("/guides/alipay/link-card/").text
+
+
+def test_a_draft_is_kept_for_its_own_guide_only(client, db):
+    for slug in ("one", "two"):
+        make_guide(steps=3, slug=slug)  # step-2 of each asks where you are
+    data = {
+        **management("step-2", "one"),
+        "step-2-location": "inside",
+        "wizard_goto_step": "step-1",
+    }
+    assert client.post("/guides/one/step-2/", data).status_code == 302
+
+    assert "We kept what you chose" in client.get("/guides/one/step-2/").text
+    assert "We kept what you chose" not in client.get("/guides/two/step-2/").text
