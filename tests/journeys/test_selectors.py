@@ -240,6 +240,17 @@ def test_an_unpublished_or_unknown_guide_is_404(guide):
         guide_and_journey(guide_slug="nowhere", owner=Owner(None, None))
 
 
+def test_a_journeys_guide_comes_with_what_pages_read_of_it(guide, django_assert_num_queries):
+    Journey.objects.create(guide=guide, visitor_key="k")
+    found, journey = guide_and_journey(guide_slug="g", owner=Owner(None, "k"))
+    with django_assert_num_queries(0):
+        assert (found.slug, found.title, found.content_version) == (
+            guide.slug,
+            guide.title,
+            guide.content_version,
+        )
+
+
 def test_the_progress_of_a_request_is_read_once(guide, django_assert_num_queries):
     Journey.objects.create(guide=guide, visitor_key="k")
     request = RequestFactory().get("/")
