@@ -264,34 +264,19 @@ def test_merging_moves_the_visitors_share_links_to_the_account(user, guide):
     assert link.journey == own
 
 
-def test_a_claim_colliding_with_a_save_is_tried_again(user, guide, monkeypatch):
-    Journey.objects.create(guide=guide, visitor_key="k")
+def failing_claims(monkeypatch, error: Exception, times: int) -> list[dict]:
+    """Make the claim raise `error` its first `times` tries, then claim for real; the tries."""
     real_claim = services._claim
-    calls = []
+    calls: list[dict] = []
 
-    def collide_twice(**kwargs):
+    def claim(**kwargs):
         calls.append(kwargs)
-        if len(calls) < 3:
-            raise IntegrityError("another tab saved")
+        if len(calls) <= times:
+            raise error
         return real_claim(**kwargs)
 
-    monkeypatch.setattr(services, "_claim", collide_twice)
-    assert claim_journeys(user=user, visitor_key="k") == 1
-    assert len(calls) == 3
-
-
-def test_a_claim_that_collides_three_times_gives_up(user, guide, monkeypatch):
-    calls = []
-
-    def always_collide(**kwargs):
-        calls.append(kwargs)
-        raise IntegrityError("another tab saved")
-
-    monkeypatch.setattr(services, "_claim", always_collide)
-    with pytest.raises(IntegrityError):
-        claim_journeys(user=user, visitor_key="k")
-    assert len(calls) == 3
-    assert calls[0] == {"user": user, "visitor_key": "k"}
+    monkeypatch.setattr(services, "_claim", claim)
+    return calls
 
 
 def database_error(sqlstate):
@@ -301,30 +286,30 @@ def database_error(sqlstate):
     return error
 
 
+def test_a_claim_colliding_with_a_save_is_tried_again(user, guide, monkeypatch):
+    Journey.objects.create(guide=guide, visitor_key="k")
+    calls = failing_claims(monkeypatch, IntegrityError("another tab saved"), times=2)
+    assert claim_journeys(user=user, visitor_key="k") == 1
+    assert len(calls) == 3
+
+
+def test_a_claim_that_collides_three_times_gives_up(user, guide, monkeypatch):
+    calls = failing_claims(monkeypatch, IntegrityError("another tab saved"), times=3)
+    with pytest.raises(IntegrityError):
+        claim_journeys(user=user, visitor_key="k")
+    assert len(calls) == 3
+    assert calls[0] == {"user": user, "visitor_key": "k"}
+
+
 def test_a_claim_stopped_by_a_deadlock_is_tried_again(user, guide, monkeypatch):
     Journey.objects.create(guide=guide, visitor_key="k")
-    real_claim = services._claim
-    calls = []
-
-    def deadlock_once(**kwargs):
-        calls.append(kwargs)
-        if len(calls) < 2:
-            raise database_error("40P01")
-        return real_claim(**kwargs)
-
-    monkeypatch.setattr(services, "_claim", deadlock_once)
+    calls = failing_claims(monkeypatch, database_error("40P01"), times=1)
     assert claim_journeys(user=user, visitor_key="k") == 1
     assert len(calls) == 2
 
 
 def test_a_claim_failing_on_another_database_error_is_not_tried_again(user, guide, monkeypatch):
-    calls = []
-
-    def server_gone(**kwargs):
-        calls.append(kwargs)
-        raise database_error("57P01")
-
-    monkeypatch.setattr(services, "_claim", server_gone)
+    calls = failing_claims(monkeypatch, database_error("57P01"), times=3)
     with pytest.raises(OperationalError):
         claim_journeys(user=user, visitor_key="k")
     assert len(calls) == 1
