@@ -9,11 +9,14 @@ is false is "Not needed", and it is left out of the counts.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -112,8 +115,11 @@ class Progress:
     listed: tuple[StepState, ...] = field(init=False, repr=False, compare=False)
     done_count: int = field(init=False, repr=False, compare=False)
     minutes_left: int = field(init=False, repr=False, compare=False)
+    # A page asks for steps by slug many times (formtools asks once per step whether it is listed).
+    _by_slug: dict[str, StepState] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_slug", {state.step.slug: state for state in self.states})
         listed = tuple(state for state in self.states if state.listed)
         object.__setattr__(self, "listed", listed)
         object.__setattr__(self, "done_count", sum(1 for state in listed if state.finished))
@@ -152,7 +158,7 @@ class Progress:
         return bool(self.rows)
 
     def state(self, slug: str) -> StepState | None:
-        return next((state for state in self.states if state.step.slug == slug), None)
+        return self._by_slug.get(slug)
 
 
 def progress_of(
@@ -170,18 +176,19 @@ def progress_of(
         step.slug: rows[step.id].status if step.id in rows else Status.NOT_STARTED
         for step in structure.steps
     }
+    applying = {step.slug: applies(step.condition, steering) for step in structure.steps}
     # A needed step that is not needed here (sign-up, for someone with an account) is met.
     met = {
         step.slug
         for step in structure.steps
-        if statuses[step.slug] in FINISHED or applies(step.condition, steering) is False
+        if statuses[step.slug] in FINISHED or applying[step.slug] is False
     }
     states: list[StepState] = []
     number = 0
     suggested_yet = False
     for step in structure.steps:
         row = rows.get(step.id)
-        step_applies = applies(step.condition, steering)
+        step_applies = applying[step.slug]
         waiting_for = tuple(structure.title_of(slug) for slug in step.needs if slug not in met)
         listed = step_applies is not False
         number += listed
@@ -208,10 +215,8 @@ def progress_rows(*, journey: Journey | None) -> dict[int, RowSnapshot]:
     """The journey's progress rows by step id (one query; none before the first save)."""
     if journey is None:
         return {}
-    columns = ", ".join(StepProgress._meta.get_field(name).column for name in _ROW_FIELDS)
-    sql = f"SELECT {columns} FROM {StepProgress._meta.db_table} WHERE journey_id = %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [journey.pk])
+        cursor.execute(_progress_rows_sql(), [journey.pk])
         rows = cursor.fetchall()
     convert = _row_converters()
     return {values[0]: RowSnapshot(*values[1:]) for values in (convert(row) for row in rows)}
@@ -223,25 +228,49 @@ def progress_rows(*, journey: Journey | None) -> dict[int, RowSnapshot]:
 _ROW_FIELDS = ("step", "status", "answers", "completed_at", "updated_at", "problem")
 
 
+@functools.cache
+def _progress_rows_sql() -> str:
+    columns = ", ".join(StepProgress._meta.get_field(name).column for name in _ROW_FIELDS)
+    return f"SELECT {columns} FROM {StepProgress._meta.db_table} WHERE journey_id = %s"
+
+
 def _row_converters() -> Callable[[tuple], tuple]:
     """A function that turns a raw row of _ROW_FIELDS into the values the ORM would give."""
     return _converters(StepProgress, _ROW_FIELDS)
 
 
 def _converters(model: type[Model], names: tuple[str, ...]) -> Callable[[tuple], tuple]:
-    """A function that turns raw values of these fields of the model into the ORM's values."""
+    """A function that turns raw values of these fields of the model into the ORM's values.
+
+    Built once per database connection: asking the backend for each column's converters on every
+    request cost as much as running the query.
+    """
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    built = _BUILT_CONVERTERS.setdefault(wrapper, {})
+    if (model, names) not in built:
+        built[model, names] = _build_converters(wrapper, model, names)
+    return built[model, names]
+
+
+# Keyed by the connection object, which each thread has its own of: converters are bound to it.
+_BUILT_CONVERTERS: WeakKeyDictionary[BaseDatabaseWrapper, dict] = WeakKeyDictionary()
+
+
+def _build_converters(
+    wrapper: BaseDatabaseWrapper, model: type[Model], names: tuple[str, ...]
+) -> Callable[[tuple], tuple]:
     table = model._meta.db_table
     steps = []
     for name in names:
         column = model._meta.get_field(name).get_col(table)
-        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        functions = wrapper.ops.get_db_converters(column) + column.get_db_converters(wrapper)
         steps.append((column, functions))
 
     def convert(row: tuple) -> tuple:
         values = []
         for value, (column, functions) in zip(row, steps, strict=True):
             for function in functions:
-                value = function(value, column, connection)
+                value = function(value, column, wrapper)
             values.append(value)
         return tuple(values)
 
@@ -279,6 +308,19 @@ _JOURNEY_WITH_GUIDE = """
 """
 
 
+_JOURNEY_NAMES = tuple(field.attname for field in Journey._meta.concrete_fields)
+
+
+@functools.cache
+def _journey_with_guide_sql(owner_column: str) -> str:
+    return _JOURNEY_WITH_GUIDE.format(
+        journey_columns=", ".join(f"journey.{f.column}" for f in Journey._meta.concrete_fields),
+        journey_table=Journey._meta.db_table,
+        guide_table=Guide._meta.db_table,
+        owner_column=owner_column,
+    )
+
+
 def _journey_with_guide(*, guide_slug: str, owner: Owner) -> Journey | None:
     if owner.user_id is not None:
         column, value = "user_id", owner.user_id
@@ -286,16 +328,9 @@ def _journey_with_guide(*, guide_slug: str, owner: Owner) -> Journey | None:
         column, value = "visitor_key", owner.visitor_key
     else:
         return None
-    fields = Journey._meta.concrete_fields
-    names = tuple(field.attname for field in fields)
-    sql = _JOURNEY_WITH_GUIDE.format(
-        journey_columns=", ".join(f"journey.{field.column}" for field in fields),
-        journey_table=Journey._meta.db_table,
-        guide_table=Guide._meta.db_table,
-        owner_column=column,
-    )
+    names = _JOURNEY_NAMES
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value, guide_slug, True])
+        cursor.execute(_journey_with_guide_sql(column), [value, guide_slug, True])
         row = cursor.fetchone()
     if row is None:
         return None

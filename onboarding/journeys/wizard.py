@@ -225,6 +225,10 @@ class GuideWizard(NamedUrlSessionWizardView):
                 else None
             ),
             has_draft=bool(self.storage.draft(self.steps.current)),
+            # Read once here rather than through `wizard` in the template, which works each out
+            # again every time it is named (the current step field's name builds a bound field).
+            current_step_field=context["wizard"]["management_form"].add_prefix("current_step"),
+            previous_step=self.steps.prev,
             phone_handoff=self._phone_handoff(),
         )
         return context
