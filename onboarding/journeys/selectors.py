@@ -292,7 +292,7 @@ def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey 
     journey = _journey_with_guide(guide_slug=guide_slug, owner=owner)
     if journey is not None:
         return journey.guide, journey
-    guide = Guide.objects.filter(slug=guide_slug, published=True).first()
+    guide = _published_guide(guide_slug)
     if guide is None:
         raise Http404("No such guide.")
     return guide, None
@@ -335,21 +335,40 @@ def _journey_with_guide(*, guide_slug: str, owner: Owner) -> Journey | None:
     if row is None:
         return None
     journey = Journey.from_db("default", names, _converters(Journey, names)(row[: len(names)]))
-    slug, title, version = row[len(names) :]
+    journey.guide = _loaded_guide(journey.guide_id, *row[len(names) :])
+    return journey
+
+
+# A visitor's first page, before any journey: the guide alone, written out for the same reason.
+@functools.cache
+def _published_guide_sql() -> str:
+    columns = ", ".join(Guide._meta.get_field(name).column for name in _GUIDE_FIELDS)
+    return f"SELECT {columns} FROM {Guide._meta.db_table} WHERE slug = %s AND published = %s"
+
+
+_GUIDE_FIELDS = ("id", "slug", "title", "content_version")
+
+
+def _published_guide(guide_slug: str) -> Guide | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_published_guide_sql(), [guide_slug, True])
+        row = cursor.fetchone()
+    return None if row is None else _loaded_guide(*row)
+
+
+def _loaded_guide(guide_id: int, slug: str, title: str, version: int) -> Guide:
+    """A published guide with what pages read of it; the fields not loaded stay deferred, so
+    reading one queries for it instead of coming back blank."""
     loaded = {
-        "id": journey.guide_id,
+        "id": guide_id,
         "slug": slug,
         "title": title,
         "published": True,
         "content_version": version,
     }
-    # from_db takes values in the model's field order; the fields not loaded stay deferred, so
-    # reading one queries for it instead of coming back blank.
-    guide_names = [
-        field.attname for field in Guide._meta.concrete_fields if field.attname in loaded
-    ]
-    journey.guide = Guide.from_db("default", guide_names, [loaded[name] for name in guide_names])
-    return journey
+    # from_db takes values in the model's field order.
+    names = [field.attname for field in Guide._meta.concrete_fields if field.attname in loaded]
+    return Guide.from_db("default", names, [loaded[name] for name in names])
 
 
 def progress_on_request(request: HttpRequest, *, guide_slug: str) -> Progress:
