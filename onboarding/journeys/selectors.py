@@ -289,21 +289,41 @@ def guide_and_journey(*, guide_slug: str, owner: Owner) -> tuple[Guide, Journey 
 
     One query when the journey exists (the guide comes joined), two when it does not.
     """
-    journey = _journey_with_guide(guide_slug=guide_slug, owner=owner)
-    if journey is not None:
-        return journey.guide, journey
+    found = _journey_with_guide(guide_slug=guide_slug, owner=owner, with_rows=False)
+    if found is not None:
+        return found[0].guide, found[0]
+    return _published_guide_or_404(guide_slug), None
+
+
+def owner_progress(*, guide_slug: str, owner: Owner) -> Progress:
+    """Where this owner stands in a published guide, as progress_for would say.
+
+    One query when the journey exists (its guide and progress rows come joined), two when it
+    does not: the pages a person opens most (a step, the sidebar, the task list) start here.
+    """
+    found = _journey_with_guide(guide_slug=guide_slug, owner=owner, with_rows=True)
+    if found is None:
+        guide = _published_guide_or_404(guide_slug)
+        return progress_of(structure=guide_structure(guide=guide), journey=None, rows={})
+    journey, rows = found
+    return progress_of(structure=guide_structure(guide=journey.guide), journey=journey, rows=rows)
+
+
+def _published_guide_or_404(guide_slug: str) -> Guide:
     guide = _published_guide(guide_slug)
     if guide is None:
         raise Http404("No such guide.")
-    return guide, None
+    return guide
 
 
 # Every personal page starts with this look-up. Written out once, it costs the database a tenth
 # of a millisecond; built by the ORM on each request (or as a raw queryset), several times that
-# in Python. The journey's values go through the ORM's converters, as progress_rows' do.
+# in Python. The journey's values go through the ORM's converters, as progress_rows' do. With
+# its rows, each row comes with the journey's and guide's columns (NULLs for a journey with
+# none yet), and those are read from the first.
 _JOURNEY_WITH_GUIDE = """
-    SELECT {journey_columns}, guide.slug, guide.title, guide.content_version
-    FROM {journey_table} journey JOIN {guide_table} guide ON guide.id = journey.guide_id
+    SELECT {journey_columns}, guide.slug, guide.title, guide.content_version{row_columns}
+    FROM {journey_table} journey JOIN {guide_table} guide ON guide.id = journey.guide_id{rows_join}
     WHERE journey.{owner_column} = %s AND guide.slug = %s AND guide.published = %s
 """
 
@@ -312,31 +332,50 @@ _JOURNEY_NAMES = tuple(field.attname for field in Journey._meta.concrete_fields)
 
 
 @functools.cache
-def _journey_with_guide_sql(owner_column: str) -> str:
+def _journey_with_guide_sql(owner_column: str, *, with_rows: bool) -> str:
+    row_columns = rows_join = ""
+    if with_rows:
+        row_fields = [StepProgress._meta.get_field(name) for name in _ROW_FIELDS]
+        row_columns = "".join(f", row.{field.column}" for field in row_fields)
+        rows_join = f" LEFT JOIN {StepProgress._meta.db_table} row ON row.journey_id = journey.id"
     return _JOURNEY_WITH_GUIDE.format(
         journey_columns=", ".join(f"journey.{f.column}" for f in Journey._meta.concrete_fields),
+        row_columns=row_columns,
         journey_table=Journey._meta.db_table,
         guide_table=Guide._meta.db_table,
+        rows_join=rows_join,
         owner_column=owner_column,
     )
 
 
-def _journey_with_guide(*, guide_slug: str, owner: Owner) -> Journey | None:
+def _journey_with_guide(
+    *, guide_slug: str, owner: Owner, with_rows: bool
+) -> tuple[Journey, dict[int, RowSnapshot]] | None:
+    """The owner's journey, its guide loaded, and (with_rows) its progress rows by step id."""
     if owner.user_id is not None:
         column, value = "user_id", owner.user_id
     elif owner.visitor_key:
         column, value = "visitor_key", owner.visitor_key
     else:
         return None
-    names = _JOURNEY_NAMES
     with connection.cursor() as cursor:
-        cursor.execute(_journey_with_guide_sql(column), [value, guide_slug, True])
-        row = cursor.fetchone()
-    if row is None:
+        cursor.execute(
+            _journey_with_guide_sql(column, with_rows=with_rows), [value, guide_slug, True]
+        )
+        found = cursor.fetchall() if with_rows else cursor.fetchmany(1)
+    if not found:
         return None
-    journey = Journey.from_db("default", names, _converters(Journey, names)(row[: len(names)]))
-    journey.guide = _loaded_guide(journey.guide_id, *row[len(names) :])
-    return journey
+    names, first = _JOURNEY_NAMES, found[0]
+    journey = Journey.from_db("default", names, _converters(Journey, names)(first[: len(names)]))
+    journey.guide = _loaded_guide(journey.guide_id, *first[len(names) : len(names) + 3])
+    if not with_rows:
+        return journey, {}
+    rows, convert, start = {}, _row_converters(), len(names) + 3
+    for row in found:
+        if row[start] is not None:  # else the journey has no rows yet: one row of NULLs
+            values = convert(row[start:])
+            rows[values[0]] = RowSnapshot(*values[1:])
+    return journey, rows
 
 
 # A visitor's first page, before any journey: the guide alone, written out for the same reason.
@@ -379,6 +418,5 @@ def progress_on_request(request: HttpRequest, *, guide_slug: str) -> Progress:
     """
     kept: dict[str, Progress] = request.__dict__.setdefault("_journey_progress", {})
     if guide_slug not in kept:
-        guide, journey = guide_and_journey(guide_slug=guide_slug, owner=Owner.of(request))
-        kept[guide_slug] = progress_for(guide=guide, journey=journey)
+        kept[guide_slug] = owner_progress(guide_slug=guide_slug, owner=Owner.of(request))
     return kept[guide_slug]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from onboarding.guides.selectors import guide_structure, published_guide, published_guides
-from onboarding.journeys.selectors import Owner, guide_and_journey, progress_for
+from onboarding.journeys.selectors import Owner, owner_progress
 from onboarding.sharing.views import share_panel_context
 from onboarding.web.http import HtmxHttpRequest, step_in_current_url
 
@@ -21,8 +21,7 @@ def landing(request: HtmxHttpRequest) -> HttpResponse:
     owner = Owner.of(request)
     guides = []
     for guide in published_guides():
-        _, journey = guide_and_journey(guide_slug=guide.slug, owner=owner)
-        guides.append(progress_for(guide=guide, journey=journey))
+        guides.append(owner_progress(guide_slug=guide.slug, owner=owner))
     return render(request, "journeys/landing.html", {"guides": guides})
 
 
@@ -30,10 +29,9 @@ def landing(request: HtmxHttpRequest) -> HttpResponse:
 @never_cache
 def task_list(request: HtmxHttpRequest, guide: str) -> HttpResponse:
     """The guide overview: every step with its status, "N of M done", Continue, and sharing."""
-    guide_row, journey = guide_and_journey(guide_slug=guide, owner=Owner.of(request))
-    progress = progress_for(guide=guide_row, journey=journey)
+    progress = owner_progress(guide_slug=guide, owner=Owner.of(request))
     context = {"progress": progress, "guide": progress.guide}
-    context.update(share_panel_context(guide=progress.guide, journey=journey))
+    context.update(share_panel_context(guide=progress.guide, journey=progress.journey))
     return render(request, "journeys/task_list.html", context)
 
 
@@ -42,8 +40,7 @@ def task_list(request: HtmxHttpRequest, guide: str) -> HttpResponse:
 @vary_on_headers("HX-Request", "HX-Current-URL")
 def sidebar(request: HtmxHttpRequest, guide: str) -> HttpResponse:
     """The progress sidebar alone, for htmx to refresh it after a save."""
-    guide_row, journey = guide_and_journey(guide_slug=guide, owner=Owner.of(request))
-    progress = progress_for(guide=guide_row, journey=journey)
+    progress = owner_progress(guide_slug=guide, owner=Owner.of(request))
     current = request.GET.get("step") or step_in_current_url(request, guide=guide) or ""
     return render(
         request,

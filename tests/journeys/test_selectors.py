@@ -10,11 +10,13 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from onboarding.guides.models import Guide
+from onboarding.guides.selectors import guide_structure
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.journeys.selectors import (
     Owner,
     RowSnapshot,
     guide_and_journey,
+    owner_progress,
     progress_for,
     progress_of,
     progress_on_request,
@@ -238,6 +240,60 @@ def test_an_unpublished_or_unknown_guide_is_404(guide):
         guide_and_journey(guide_slug="g", owner=Owner(None, "k"))
     with pytest.raises(Http404, match=r"^No such guide\.$"):
         guide_and_journey(guide_slug="nowhere", owner=Owner(None, None))
+
+
+def test_an_owners_progress_comes_in_one_query_with_their_rows_alone(
+    guide, django_assert_num_queries
+):
+    first, second = guide.steps.order_by("order")
+    journey = Journey.objects.create(guide=guide, visitor_key="k")
+    StepProgress.objects.create(
+        journey=journey,
+        step=first,
+        status="done",
+        answers={"a": 1},
+        reached_at=T0,
+        updated_at=T0,
+        completed_at=T0,
+    )
+    # Someone else's rows in this guide, and this visitor's in another guide, are not theirs.
+    stranger = Journey.objects.create(guide=guide, visitor_key="someone-else")
+    StepProgress.objects.create(journey=stranger, step=second, status="stuck", reached_at=T0)
+    other = make_guide(steps=1, slug="h")
+    elsewhere = Journey.objects.create(guide=other, visitor_key="k")
+    StepProgress.objects.create(
+        journey=elsewhere, step=other.steps.get(), status="done", reached_at=T0
+    )
+    guide_structure(guide=guide)  # the guide's structure is read once per content version
+    with django_assert_num_queries(1):
+        progress = owner_progress(guide_slug="g", owner=Owner(None, "k"))
+        assert progress.journey.guide.title == "Guide g"
+    assert progress.journey == journey
+    assert progress.rows == {first.id: RowSnapshot("done", {"a": 1}, T0, T0, None)}
+    assert progress == progress_for(guide=guide, journey=journey)
+
+
+def test_an_owners_progress_before_any_row_or_journey(guide, django_assert_num_queries):
+    journey = Journey.objects.create(guide=guide, visitor_key="k")
+    guide_structure(guide=guide)
+    with django_assert_num_queries(1):
+        progress = owner_progress(guide_slug="g", owner=Owner(None, "k"))
+    assert (progress.journey, progress.rows) == (journey, {})
+    assert [state.status for state in progress.states] == ["not_started", "not_started"]
+    with django_assert_num_queries(2):
+        progress = owner_progress(guide_slug="g", owner=Owner(None, "new"))
+    assert (progress.journey, progress.rows, progress.guide.id) == (None, {}, guide.id)
+    with django_assert_num_queries(1):
+        assert owner_progress(guide_slug="g", owner=Owner(None, None)).journey is None
+
+
+def test_an_owners_progress_in_an_unpublished_or_unknown_guide_is_404(guide):
+    Journey.objects.create(guide=guide, visitor_key="k")
+    Guide.objects.filter(pk=guide.pk).update(published=False)
+    with pytest.raises(Http404, match=r"^No such guide\.$"):
+        owner_progress(guide_slug="g", owner=Owner(None, "k"))
+    with pytest.raises(Http404, match=r"^No such guide\.$"):
+        owner_progress(guide_slug="nowhere", owner=Owner(None, None))
 
 
 def test_a_journeys_guide_comes_with_what_pages_read_of_it(guide, django_assert_num_queries):
