@@ -1,4 +1,8 @@
-"""The URL map: each app's pages, then admin."""
+"""The URL map: each app's pages, then admin.
+
+No two apps' addresses overlap, so the order is by traffic: Django tries each pattern in turn,
+and the guide's pages, which people open most, come first.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ handler400 = "onboarding.web.errors.bad_request"
 handler500 = "onboarding.web.errors.server_error"
 
 urlpatterns = [
+    path("", include("onboarding.journeys.urls")),
     path("", include("onboarding.web.urls")),
     path("", include("onboarding.sharing.urls")),
     path("", include("onboarding.accounts.urls")),
-    path("", include("onboarding.journeys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -33,7 +33,7 @@ def assert_friendly_503(response) -> None:
 
 
 def test_a_database_fault_in_a_page_gives_a_friendly_503(client, alipay):
-    with mock.patch("onboarding.journeys.views.guide_and_journey", side_effect=DOWN):
+    with mock.patch("onboarding.journeys.views.owner_progress", side_effect=DOWN):
         response = client.get("/guides/alipay/")
     assert_friendly_503(response)
 
@@ -75,7 +75,7 @@ def test_the_503_page_renders_while_every_query_fails(client, django_user_model,
 
 def test_a_programming_error_is_still_a_500(quiet_client, alipay):
     bug = ProgrammingError('relation "onboarding_guide" does not exist')
-    with mock.patch("onboarding.journeys.views.guide_and_journey", side_effect=bug):
+    with mock.patch("onboarding.journeys.views.owner_progress", side_effect=bug):
         response = quiet_client.get("/guides/alipay/")
     assert response.status_code == 500
     assert "Retry-After" not in response
