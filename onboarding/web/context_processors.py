@@ -7,6 +7,7 @@ import functools
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
 
 # The links of every page's header and footer, by the names templates use.
 SITE_LINKS = {
@@ -28,4 +29,8 @@ def site_links(request: HttpRequest) -> dict[str, dict[str, str]]:
 @functools.cache
 def _reversed(urlconf: str, script_prefix: str) -> dict[str, str]:
     # Keyed by what reverse() depends on, so a deployment under a prefix gets its own links.
-    return {name: reverse(view, urlconf=urlconf) for name, view in SITE_LINKS.items()}
+    # Escaped here, once, so that the pages that show them need not.
+    return {
+        name: conditional_escape(reverse(view, urlconf=urlconf))
+        for name, view in SITE_LINKS.items()
+    }

@@ -1,10 +1,12 @@
-"""The step list (sidebar and task list), built from items rendered once per content version.
+"""The step list and progress meter (sidebar, task list and others), from fragments rendered once
+per content version.
 
 An item shows one step in one of a few states: its status, whether it can be started, whether it
 is the suggested next step and whether it is the page being viewed. Those states are few and the
 same for everyone, so each item is rendered from its template once per state and content
 version, kept with the guide's other fragments, and a person's list is those items joined: the
-page costs a look-up per step instead of a template render per step.
+page costs a look-up per step instead of a template render per step. The meter ("3 of 12 steps
+done", its bar) depends on a few counts alone, and is kept the same way for each.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from onboarding.journeys.selectors import Progress, StepState
 register = template.Library()
 
 ITEM_TEMPLATE = "partials/step_item.html"
+METER_TEMPLATE = "partials/progress_meter.html"
 
 
 def css_status(item: StepState) -> str:
@@ -50,3 +53,19 @@ def step_items(progress: Progress, *, current: StepState | None, detailed: bool)
             fragments[key] = render_to_string(ITEM_TEMPLATE, {"step": item.step, **variant})
         html.append(fragments[key])
     return mark_safe("".join(html))
+
+
+@register.simple_tag
+def progress_meter(progress: Progress) -> SafeString:
+    """How many steps are done, of how many, and the minutes left, as text and a bar."""
+    counts = {
+        "done_count": progress.done_count,
+        "total": progress.total,
+        "minutes_left": progress.minutes_left,
+        "percent": progress.percent,
+    }
+    key = ("progress-meter", *counts.values())
+    fragments = progress.guide.fragments
+    if key not in fragments:
+        fragments[key] = render_to_string(METER_TEMPLATE, {"progress": counts})
+    return mark_safe(fragments[key])
