@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.html import conditional_escape
 
 from onboarding.guides.models import (
     ChecklistItem,
@@ -216,16 +217,22 @@ def _load_structure(guide_id: int) -> GuideStructure:
             PhraseEntry(chinese=phrase.chinese, pinyin=phrase.pinyin, english=phrase.english)
             for phrase in guide.phrases.all()
         ),
-        task_list_url=reverse("journeys:task_list", kwargs={"guide": guide.slug}),
-        sidebar_url=reverse("journeys:sidebar", kwargs={"guide": guide.slug}),
+        task_list_url=_page_url("journeys:task_list", guide=guide.slug),
+        sidebar_url=_page_url("journeys:sidebar", guide=guide.slug),
     )
+
+
+def _page_url(name: str, **kwargs: str) -> str:
+    """The page's address, escaped for HTML once here rather than on every page that shows it
+    (the same text: an address reversed from slugs has no character HTML would escape)."""
+    return conditional_escape(reverse(name, kwargs=kwargs))
 
 
 def _step_info(guide: Guide, step: Step, glossary: tuple[GlossaryEntry, ...]) -> StepInfo:
     return StepInfo(
         id=step.id,
         slug=step.slug,
-        url=reverse("journeys:step", kwargs={"guide": guide.slug, "step": step.slug}),
+        url=_page_url("journeys:step", guide=guide.slug, step=step.slug),
         title=step.title,
         summary=step.summary,
         body_html=step.body_html,

@@ -7,6 +7,7 @@ and quoting the name) took 50 µs per `{% static %}` tag, and every page has fou
 
 from __future__ import annotations
 
+from django.utils.html import conditional_escape
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
@@ -21,8 +22,8 @@ class HashedStaticFiles(CompressedManifestStaticFilesStorage):
         try:
             return self._urls[name]
         except KeyError:
-            url = super().url(name)
-            # Names come from templates, a fixed set; a name missing from the manifest raises
-            # above and is not kept.
-            self._urls[name] = url
+            # Escaped for HTML once, as {% static %} would on each use (hashed names have no
+            # character it changes). Names come from templates, a fixed set; a name missing
+            # from the manifest raises here and is not kept.
+            url = self._urls[name] = conditional_escape(super().url(name))
             return url
