@@ -133,6 +133,16 @@ def explain(title: str, queryset) -> None:
     print(f"\n--- {title}: {'uses an index' if uses_index else 'NO INDEX'}\n{plan}")
 
 
+def explain_sql(title: str, sql: str) -> None:
+    """EXPLAIN ANALYZE of SQL as the page ran it (captured, with its values filled in)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    print(f"\n--- {title}: {'uses an index' if 'Index' in plan else 'no index'}\n{plan}")
+
+
 def report() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -140,17 +150,20 @@ def report() -> None:
     from onboarding.guides.models import Guide
     from onboarding.insights.selectors import funnel_of
     from onboarding.journeys.models import Journey, StepProgress
+    from onboarding.journeys.selectors import Owner, owner_progress
     from onboarding.sharing.models import ShareLink
 
     guide = Guide.objects.get(slug="alipay")
     journey = Journey.objects.order_by("-id").first()
-    explain(
-        "step page: the visitor's journey and its guide",
-        Journey.objects.select_related("guide").filter(
-            visitor_key=journey.visitor_key, guide__slug="alipay", guide__published=True
-        ),
-    )
-    explain("step page: the journey's progress rows", StepProgress.objects.filter(journey=journey))
+    owner = Owner(user_id=None, visitor_key=journey.visitor_key)
+    owner_progress(guide_slug="alipay", owner=owner)  # the guide's structure, read once
+    with CaptureQueriesContext(connection) as page:
+        owner_progress(guide_slug="alipay", owner=owner)
+    for query in page.captured_queries:
+        explain_sql(
+            "step page and sidebar: the journey, its guide and its progress rows", query["sql"]
+        )
+    explain("a save: the journey's progress rows", StepProgress.objects.filter(journey=journey))
     explain("share page: the link by token hash", ShareLink.objects.filter(token_hash="0" * 64))
 
     funnel_of(guide=guide)  # warm the buffers, as a busy server would have them
@@ -158,14 +171,8 @@ def report() -> None:
         started = time.perf_counter()
         funnel = funnel_of(guide=guide)
         seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        for number, query in enumerate(queries.captured_queries, start=1):
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            print(
-                f"\n--- funnel query {number}: {'uses an index' if 'Index' in plan else 'no index'}"
-            )
-            print(plan)
+    for number, query in enumerate(queries.captured_queries, start=1):
+        explain_sql(f"funnel query {number}", query["sql"])
     print(
         f"\nfunnel: {len(queries.captured_queries)} queries, {seconds:.2f} s over "
         f"{funnel.journeys:,} journeys; first step reached by {funnel.steps[0].reached:,}, "

@@ -92,3 +92,35 @@ def test_an_editors_new_title_shows_in_the_list_at_once(steps):
 
     page = client.get("/guides/alipay/about/").text
     assert ">Get the Alipay app</a>" in page
+
+
+METER = re.compile(
+    r'<p class="progress-count"><strong>(\d+) of (\d+)</strong> steps done.*?'
+    r'<progress class="progress-bar" max="(\d+)" value="(\d+)"[^>]*>(\d+)%</progress>',
+    re.S,
+)
+
+
+def meter(page: str) -> tuple[int, ...]:
+    """The progress meter's numbers: done, of how many, the bar's max and value, its percent."""
+    return tuple(int(number) for number in METER.search(page).groups())
+
+
+def test_the_progress_meter_is_each_persons_own_and_moves_with_their_saves(steps):
+    ana, ben = BrowserLikeClient(), BrowserLikeClient()
+    post_step(ana, steps["about"])
+    post_step(ana, steps["install"])
+    post_step(ben, steps["about"])
+
+    done, total, bar_max, bar_value, percent = meter(ana.get("/guides/alipay/prepare/").text)
+    assert (done, bar_max, bar_value, percent) == (2, total, 2, round(200 / total))
+    assert meter(ben.get("/guides/alipay/prepare/").text) == (
+        1,
+        total,
+        total,
+        1,
+        round(100 / total),
+    )
+
+    post_step(ben, steps["install"])
+    assert meter(ben.get("/guides/alipay/prepare/").text) == (2, total, total, 2, percent)
