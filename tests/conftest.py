@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from onboarding.accounts.mail import wait_for_mail
 from onboarding.accounts.models import User
 from onboarding.guides.selectors import forget_structures
+from onboarding.journeys.selectors import forget_converters
 from tests.browser_like_client import BrowserLikeClient
 from tests.factories import copy_of_alipay
 
@@ -59,6 +60,7 @@ def _plain_test_settings(settings):
 def _empty_caches() -> None:
     caches["default"].clear()
     forget_structures()
+    forget_converters()
     # The limits cache is a database table without Redis: emptied by the test's rollback.
     if "redis" in caches["limits"].__class__.__module__:
         caches["limits"].clear()

@@ -256,6 +256,11 @@ def _converters(model: type[Model], names: tuple[str, ...]) -> Callable[[tuple],
 _BUILT_CONVERTERS: WeakKeyDictionary[BaseDatabaseWrapper, dict] = WeakKeyDictionary()
 
 
+def forget_converters() -> None:
+    """Drop the converters built so far (each test builds them as a new process would)."""
+    _BUILT_CONVERTERS.clear()
+
+
 def _build_converters(
     wrapper: BaseDatabaseWrapper, model: type[Model], names: tuple[str, ...]
 ) -> Callable[[tuple], tuple]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -11,6 +12,7 @@ from django.test import RequestFactory
 
 from onboarding.guides.models import Guide
 from onboarding.guides.selectors import guide_structure
+from onboarding.journeys import selectors
 from onboarding.journeys.models import Journey, StepProgress
 from onboarding.journeys.selectors import (
     Owner,
@@ -294,6 +296,29 @@ def test_an_owners_progress_in_an_unpublished_or_unknown_guide_is_404(guide):
         owner_progress(guide_slug="g", owner=Owner(None, "k"))
     with pytest.raises(Http404, match=r"^No such guide\.$"):
         owner_progress(guide_slug="nowhere", owner=Owner(None, None))
+
+
+def test_the_converters_are_built_once_per_database_connection(guide):
+    journey = Journey.objects.create(guide=guide, visitor_key="k")
+    first = guide.steps.order_by("order").first()
+    row = StepProgress.objects.create(
+        journey=journey,
+        step=first,
+        status="done",
+        answers={"a": [1]},
+        reached_at=T0,
+        completed_at=T0,
+    )
+    built = []
+    with mock.patch.object(
+        selectors, "_build_converters", wraps=selectors._build_converters
+    ) as spy:
+        for _ in range(3):
+            built.append(owner_progress(guide_slug="g", owner=Owner(None, "k")).rows)
+    # Two sets: the journey's columns and the progress rows'; the second and third reads reuse them.
+    assert spy.call_count == 2
+    expected = RowSnapshot("done", {"a": [1]}, T0, row.updated_at, None)
+    assert built[0] == built[2] == {first.id: expected}
 
 
 def test_a_journeys_guide_comes_with_what_pages_read_of_it(guide, django_assert_num_queries):

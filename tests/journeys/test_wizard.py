@@ -227,3 +227,19 @@ def test_the_phone_qr_code_opens_the_step_without_what_the_address_carried(clien
     page = client.get("/guides/alipay/prepare/?stuck=other").text
     [svg] = svgs_in(page)
     assert encodes(svg, "http://testserver/guides/alipay/prepare/")
+
+
+def test_both_forms_of_a_step_page_name_its_step_as_the_wizard_reads_it(client, steps):
+    page = client.get("/guides/alipay/prepare/").text
+    # The step's own form and the "I'm stuck" form: formtools reads the step from this field.
+    field = '<input type="hidden" name="guide_alipay-current_step" value="prepare">'
+    assert page.count(field) == 2
+    assert set(management("prepare")) == {"guide_alipay-current_step"}
+
+
+def test_back_goes_to_the_step_before_in_the_guide(client, steps):
+    page = client.get("/guides/alipay/prepare/").text
+    assert re.search(r'<button [^>]*name="wizard_goto_step" value="about"[^>]*>Back</button>', page)
+    first = client.get("/guides/alipay/about/").text
+    assert 'name="wizard_goto_step"' not in first
+    assert re.search(r'<a class="button button-quiet" href="/guides/alipay/">All steps</a>', first)
