@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -217,9 +217,7 @@ def progress_rows(*, journey: Journey | None) -> dict[int, RowSnapshot]:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(_progress_rows_sql(), [journey.pk])
-        rows = cursor.fetchall()
-    convert = _row_converters()
-    return {values[0]: RowSnapshot(*values[1:]) for values in (convert(row) for row in rows)}
+        return _snapshots(cursor.fetchall())
 
 
 # Every personal page reads the journey's rows. Built by the ORM on each request, the query costs
@@ -234,9 +232,10 @@ def _progress_rows_sql() -> str:
     return f"SELECT {columns} FROM {StepProgress._meta.db_table} WHERE journey_id = %s"
 
 
-def _row_converters() -> Callable[[tuple], tuple]:
-    """A function that turns a raw row of _ROW_FIELDS into the values the ORM would give."""
-    return _converters(StepProgress, _ROW_FIELDS)
+def _snapshots(raw_rows: Iterable[tuple]) -> dict[int, RowSnapshot]:
+    """Raw rows of _ROW_FIELDS as the ORM would give them, by step id."""
+    convert = _converters(StepProgress, _ROW_FIELDS)
+    return {values[0]: RowSnapshot(*values[1:]) for values in map(convert, raw_rows)}
 
 
 def _converters(model: type[Model], names: tuple[str, ...]) -> Callable[[tuple], tuple]:
@@ -375,12 +374,9 @@ def _journey_with_guide(
     journey.guide = _loaded_guide(journey.guide_id, *first[len(names) : len(names) + 3])
     if not with_rows:
         return journey, {}
-    rows, convert, start = {}, _row_converters(), len(names) + 3
-    for row in found:
-        if row[start] is not None:  # else the journey has no rows yet: one row of NULLs
-            values = convert(row[start:])
-            rows[values[0]] = RowSnapshot(*values[1:])
-    return journey, rows
+    start = len(names) + 3
+    # A journey with no rows yet comes as one row whose progress columns are all NULL.
+    return journey, _snapshots(row[start:] for row in found if row[start] is not None)
 
 
 # A visitor's first page, before any journey: the guide alone, written out for the same reason.

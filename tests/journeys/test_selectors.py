@@ -149,6 +149,19 @@ def guide(db):
     return make_guide(steps=2, slug="g")
 
 
+def done_row(journey, step, *, answers):
+    """A progress row of a step done at T0, with these answers."""
+    return StepProgress.objects.create(
+        journey=journey,
+        step=step,
+        status="done",
+        answers=answers,
+        reached_at=T0,
+        updated_at=T0,
+        completed_at=T0,
+    )
+
+
 def test_no_journey_has_no_rows(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert progress_rows(journey=None) == {}
@@ -158,15 +171,7 @@ def test_a_journeys_rows_are_read_in_one_query(guide, django_assert_num_queries)
     journey = Journey.objects.create(guide=guide, visitor_key="k")
     first, second = guide.steps.order_by("order")
     problem = second.problems.get()
-    StepProgress.objects.create(
-        journey=journey,
-        step=first,
-        status="done",
-        answers={"a": 1},
-        reached_at=T0,
-        updated_at=T0,
-        completed_at=T0,
-    )
+    done_row(journey, first, answers={"a": 1})
     StepProgress.objects.create(
         journey=journey, step=second, status="stuck", problem=problem, reached_at=T0, updated_at=T0
     )
@@ -249,15 +254,7 @@ def test_an_owners_progress_comes_in_one_query_with_their_rows_alone(
 ):
     first, second = guide.steps.order_by("order")
     journey = Journey.objects.create(guide=guide, visitor_key="k")
-    StepProgress.objects.create(
-        journey=journey,
-        step=first,
-        status="done",
-        answers={"a": 1},
-        reached_at=T0,
-        updated_at=T0,
-        completed_at=T0,
-    )
+    done_row(journey, first, answers={"a": 1})
     # Someone else's rows in this guide, and this visitor's in another guide, are not theirs.
     stranger = Journey.objects.create(guide=guide, visitor_key="someone-else")
     StepProgress.objects.create(journey=stranger, step=second, status="stuck", reached_at=T0)
@@ -301,14 +298,7 @@ def test_an_owners_progress_in_an_unpublished_or_unknown_guide_is_404(guide):
 def test_the_converters_are_built_once_per_database_connection(guide):
     journey = Journey.objects.create(guide=guide, visitor_key="k")
     first = guide.steps.order_by("order").first()
-    row = StepProgress.objects.create(
-        journey=journey,
-        step=first,
-        status="done",
-        answers={"a": [1]},
-        reached_at=T0,
-        completed_at=T0,
-    )
+    row = done_row(journey, first, answers={"a": [1]})
     built = []
     with mock.patch.object(
         selectors, "_build_converters", wraps=selectors._build_converters
