@@ -1,9 +1,10 @@
 """Guide content rendered once per content version: what every visitor of a step sees alike.
 
-A step's instructions, facts, words and problem list, and a step's form before anyone has
-answered it, are the same for everyone until an editor changes the guide; each process renders
-them once per version and keeps the HTML with that version's structure. Nothing personal is kept:
-these fragments are rendered from the guide's content alone (no request, no answers).
+A step's instructions, facts, words and problem list, a step's form before anyone has answered
+it, and a visitor's "Save your progress" prompt are the same for everyone until an editor changes
+the guide; each process renders them once per version and keeps the HTML with that version's
+structure. Nothing personal is kept: these fragments are rendered from the guide's content alone
+(no request, no answers).
 """
 
 from __future__ import annotations
